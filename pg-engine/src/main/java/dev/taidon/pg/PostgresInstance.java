@@ -1,0 +1,290 @@
+package dev.taidon.pg;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.core.command.Command;
+import dev.taidon.core.command.CommandRunner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One local PostgreSQL cluster: a data directory, served by a {@code postgres} process that
+ * listens only on a Unix socket in a directory of its own (never on TCP).
+ *
+ * <p>Start-up launches {@code postgres} directly and polls the socket with a real connection until
+ * {@code SELECT 1} answers, which is several times faster than {@code pg_ctl -w}. Stopping is a fast
+ * shutdown (SIGINT): open transactions are rolled back and the data directory is left consistent.
+ */
+public final class PostgresInstance {
+  /** The superuser every cluster is created with. */
+  public static final String SUPERUSER = "postgres";
+
+  private static final Logger log = LoggerFactory.getLogger(PostgresInstance.class);
+  private static final Duration POLL_INTERVAL = Duration.ofMillis(2);
+
+  private final PostgresBinaries binaries;
+  private final OsAccount account;
+  private final CommandRunner runner;
+  private final Spec spec;
+  private Process process;
+
+  /**
+   * Where a cluster lives and how its server is configured.
+   *
+   * @param dataDirectory the cluster's data directory ({@code PGDATA})
+   * @param socketDirectory a directory only the platform can enter, holding the server's socket
+   * @param logFile where the server's output is appended
+   * @param settings server settings passed as {@code -c name=value}, in order
+   */
+  public record Spec(Path dataDirectory, Path socketDirectory, Path logFile, Map<String, String> settings) {
+    public Spec {
+      dataDirectory = dataDirectory.toAbsolutePath().normalize();
+      socketDirectory = socketDirectory.toAbsolutePath().normalize();
+      logFile = logFile.toAbsolutePath().normalize();
+      settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+      if (UnixSocketJdbc.socketFile(socketDirectory).toString().length() > UnixSocketJdbc.MAX_SOCKET_PATH) {
+        throw new TaidonException(ErrorCode.DATA_DIRECTORY_UNUSABLE, "the socket path "
+            + UnixSocketJdbc.socketFile(socketDirectory) + " is longer than the " + UnixSocketJdbc.MAX_SOCKET_PATH
+            + " characters Unix sockets allow: choose a data directory with a shorter path");
+      }
+    }
+  }
+
+  public PostgresInstance(PostgresBinaries binaries, OsAccount account, CommandRunner runner, Spec spec) {
+    this.binaries = binaries;
+    this.account = account;
+    this.runner = runner;
+    this.spec = spec;
+  }
+
+  public Spec spec() {
+    return spec;
+  }
+
+  /** Whether the data directory already holds a cluster. */
+  public boolean isInitialized() {
+    return Files.exists(spec.dataDirectory().resolve("PG_VERSION"));
+  }
+
+  /**
+   * Creates the cluster with {@code initdb}: superuser {@value #SUPERUSER}, trust authentication
+   * (the socket directory is the access control), UTF-8 and the C locale so results never depend
+   * on the host's locale.
+   *
+   * @param extraOptions further {@code initdb} options, e.g. {@code --no-sync} for throw-away clusters
+   */
+  public void initdb(List<String> extraOptions) {
+    try {
+      Files.createDirectories(spec.dataDirectory().getParent());
+      if (!Files.isDirectory(spec.dataDirectory())) {
+        Files.createDirectory(spec.dataDirectory(), PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwx------")));
+      }
+      account.own(spec.dataDirectory());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + spec.dataDirectory(), e);
+    }
+    runner.run(initdbCommand(extraOptions).withTimeout(Duration.ofMinutes(2)));
+  }
+
+  Command initdbCommand(List<String> extraOptions) {
+    List<String> argv = new ArrayList<>(List.of(binaries.initdb().toString(),
+        "--pgdata=" + spec.dataDirectory(), "--username=" + SUPERUSER, "--auth=trust",
+        "--encoding=UTF8", "--locale=C", "--no-instructions"));
+    argv.addAll(extraOptions);
+    // From /, which every account can enter, whatever directory the platform was started in.
+    return Command.of(argv).prefixedWith(account.commandPrefix()).inDirectory(Path.of("/"));
+  }
+
+  Command serverCommand() {
+    List<String> argv = new ArrayList<>(List.of(binaries.postgres().toString(), "-D", spec.dataDirectory().toString(),
+        "-c", "listen_addresses=", "-c", "unix_socket_directories=" + spec.socketDirectory(),
+        "-c", "unix_socket_permissions=0700", "-c", "port=" + UnixSocketJdbc.PORT));
+    spec.settings().forEach((name, value) -> {
+      argv.add("-c");
+      argv.add(name + "=" + value);
+    });
+    // From /, which every account can enter, whatever directory the platform was started in.
+    return Command.of(argv).prefixedWith(account.commandPrefix()).inDirectory(Path.of("/"));
+  }
+
+  /**
+   * Starts the server and returns once it answers {@code SELECT 1}. A server of an earlier run of
+   * the platform that still serves this data directory is stopped first.
+   *
+   * @throws TaidonException with {@link ErrorCode#POSTGRES_FAILED} and the end of the server's log
+   *     when it exits or does not answer within {@code timeout}
+   */
+  public synchronized void start(Duration timeout) {
+    if (process != null && process.isAlive()) {
+      return;
+    }
+    stopOrphan();
+    prepareDirectories();
+    long started = System.nanoTime();
+    process = runner.start(serverCommand(), spec.logFile());
+    long deadline = started + timeout.toNanos();
+    SQLException last = null;
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw failure("exited with status " + process.exitValue() + " while starting", null);
+      }
+      if (Files.exists(UnixSocketJdbc.socketFile(spec.socketDirectory()))) {
+        try (Connection connection = connect(SUPERUSER); Statement statement = connection.createStatement()) {
+          statement.execute("SELECT 1");
+          log.debug("PostgreSQL on {} answered after {} ms", spec.dataDirectory(),
+              TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+          return;
+        } catch (SQLException e) {
+          last = e;
+        }
+      }
+      sleep(POLL_INTERVAL);
+    }
+    stop();
+    throw failure("did not answer within " + timeout.toMillis() + " ms", last);
+  }
+
+  private void prepareDirectories() {
+    try {
+      Files.createDirectories(spec.socketDirectory().getParent());
+      if (!Files.isDirectory(spec.socketDirectory())) {
+        Files.createDirectory(spec.socketDirectory(), PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwx------")));
+      }
+      account.own(spec.socketDirectory());
+      Files.createDirectories(spec.logFile().getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare the directories of " + spec.dataDirectory(), e);
+    }
+  }
+
+  /** Whether the server this object started is running. */
+  public synchronized boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** The process id of the running server. */
+  public synchronized OptionalLong pid() {
+    return isRunning() ? OptionalLong.of(process.pid()) : OptionalLong.empty();
+  }
+
+  /** A new connection to {@code database} as the superuser. */
+  public Connection connect(String database) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", SUPERUSER);
+    properties.setProperty("connectTimeout", "5");
+    return DriverManager.getConnection(jdbcUrl(database), properties);
+  }
+
+  public String jdbcUrl(String database) {
+    return UnixSocketJdbc.url(spec.socketDirectory(), database);
+  }
+
+  /**
+   * Stops the server with a fast shutdown and waits for it to exit; escalates to an immediate
+   * shutdown, then to SIGKILL, when it does not exit in time. Does nothing when it is not running.
+   */
+  public synchronized void stop() {
+    if (process == null) {
+      return;
+    }
+    stopProcess(process.toHandle());
+    process = null;
+  }
+
+  /**
+   * Stops a server left running on this data directory by an earlier platform process (one that
+   * crashed or was killed), so that the data directory has one owner again.
+   */
+  public synchronized void stopOrphan() {
+    Optional<ProcessHandle> orphan = postmasterPid().flatMap(ProcessHandle::of).filter(this::servesThisDirectory);
+    if (orphan.isPresent() && (process == null || orphan.get().pid() != process.pid())) {
+      log.warn("Stopping PostgreSQL (pid {}) left running on {} by an earlier run", orphan.get().pid(),
+          spec.dataDirectory());
+      stopProcess(orphan.get());
+    }
+  }
+
+  private void stopProcess(ProcessHandle handle) {
+    for (String signal : List.of("INT", "QUIT", "KILL")) {
+      if (!handle.isAlive()) {
+        return;
+      }
+      runner.execute(Command.of("kill", "-s", signal, Long.toString(handle.pid())));
+      try {
+        handle.onExit().get(signal.equals("INT") ? 30 : 10, TimeUnit.SECONDS);
+        return;
+      } catch (java.util.concurrent.TimeoutException e) {
+        log.warn("PostgreSQL (pid {}) did not stop after SIG{}, escalating", handle.pid(), signal);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private Optional<Long> postmasterPid() {
+    Path pidFile = spec.dataDirectory().resolve("postmaster.pid");
+    try {
+      List<String> lines = Files.readAllLines(pidFile, StandardCharsets.US_ASCII);
+      return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.getFirst().strip()));
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private boolean servesThisDirectory(ProcessHandle handle) {
+    try {
+      String commandLine = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "cmdline"),
+          StandardCharsets.UTF_8).replace('\0', ' ');
+      return commandLine.contains("postgres") && commandLine.contains(spec.dataDirectory().toString());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private TaidonException failure(String what, Throwable cause) {
+    return new TaidonException(ErrorCode.POSTGRES_FAILED, "PostgreSQL on " + spec.dataDirectory() + " " + what
+        + "; its log " + spec.logFile() + " ends with:\n" + logTail(), cause);
+  }
+
+  private String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(spec.logFile(), StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaidonException(ErrorCode.POSTGRES_FAILED, "interrupted while waiting for PostgreSQL", e);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.taidon.pg;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * JDBC URLs for PostgreSQL servers that listen only on a Unix socket. pgjdbc has no native Unix
+ * socket support, so the URL names junixsocket's socket factory and the socket file.
+ */
+public final class UnixSocketJdbc {
+  /** The port in the socket's file name; every instance has a socket directory of its own. */
+  public static final int PORT = 5432;
+  /** Unix socket paths longer than this do not fit in {@code sockaddr_un} on Linux. */
+  public static final int MAX_SOCKET_PATH = 107;
+
+  private static final String FACTORY = "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg";
+
+  private UnixSocketJdbc() {}
+
+  public static Path socketFile(Path socketDirectory) {
+    return socketDirectory.resolve(".s.PGSQL." + PORT);
+  }
+
+  /** A JDBC URL for {@code database} on the server whose socket lies in {@code socketDirectory}. */
+  public static String url(Path socketDirectory, String database) {
+    String socket = socketFile(socketDirectory).toAbsolutePath().toString();
+    return "jdbc:postgresql://localhost:" + PORT + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8)
+        + "?socketFactory=" + URLEncoder.encode(FACTORY, StandardCharsets.UTF_8)
+        + "&socketFactoryArg=" + URLEncoder.encode(socket, StandardCharsets.UTF_8)
+        + "&sslmode=disable";
+  }
+}

@@ -1,0 +1,50 @@
+package dev.taidon.core;
+
+import java.nio.file.Path;
+
+/**
+ * The one directory that holds everything a Taidon server keeps on disk. Its layout is documented
+ * in {@code docs/operations.md}; every path the platform writes is derived here.
+ *
+ * @param root the data directory itself
+ */
+public record DataDirectory(Path root) {
+  public DataDirectory {
+    root = root.toAbsolutePath().normalize();
+  }
+
+  /** Held by the running server; a second server on the same directory refuses to start. */
+  public Path lockFile() {
+    return root.resolve("taidon.lock");
+  }
+
+  /** The embedded control database cluster (only when no external URL is configured). */
+  public Path controlDatabase() {
+    return root.resolve("control-db");
+  }
+
+  /** Unix socket directories, one per PostgreSQL instance, each enterable only by the platform. */
+  public Path sockets() {
+    return root.resolve("run");
+  }
+
+  /** Logs of the PostgreSQL instances the platform runs. */
+  public Path logs() {
+    return root.resolve("logs");
+  }
+
+  /** Unpacked PostgreSQL binaries. */
+  public Path engine() {
+    return root.resolve("engine");
+  }
+
+  /** The state store: snapshots of database states. */
+  public Path states() {
+    return root.resolve("states");
+  }
+
+  /** Sandbox data directories. */
+  public Path sandboxes() {
+    return root.resolve("sandboxes");
+  }
+}

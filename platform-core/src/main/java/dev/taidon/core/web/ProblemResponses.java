@@ -1,0 +1,62 @@
+package dev.taidon.core.web;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/**
+ * Decides, in one place, how every exception that reaches the web layer is answered: as an RFC
+ * 9457 problem document whose {@code type} and {@code code} are stable per {@link ErrorCode}.
+ * Unexpected exceptions are logged with an incident id that the answer repeats, and their message
+ * is never sent to the client.
+ */
+@RestControllerAdvice
+public class ProblemResponses {
+  private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+
+  @ExceptionHandler(TaidonException.class)
+  public ResponseEntity<ProblemDetail> taidon(TaidonException error) {
+    if (error.code().httpStatus() >= 500) {
+      log.warn("{}: {}", error.code().slug(), error.getMessage(), error);
+    }
+    return Problems.response(Problems.of(error));
+  }
+
+  @ExceptionHandler(HttpMessageNotReadableException.class)
+  public ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException error) {
+    return Problems.response(Problems.of(ErrorCode.MALFORMED_REQUEST,
+        "the request body is not valid JSON of the expected shape", Map.of()));
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  public ResponseEntity<ProblemDetail> mismatch(MethodArgumentTypeMismatchException error) {
+    return Problems.response(Problems.of(ErrorCode.INVALID_ARGUMENT,
+        "parameter '" + error.getName() + "' has the wrong type", Map.of("parameter", error.getName())));
+  }
+
+  /** Spring's own web exceptions (404, 405, 406, 415, …) describe themselves as {@link ErrorResponse}. */
+  @ExceptionHandler(Exception.class)
+  public ResponseEntity<ProblemDetail> unexpected(Exception error) {
+    if (error instanceof ErrorResponse response) {
+      int status = response.getStatusCode().value();
+      String detail = response.getBody().getDetail();
+      return Problems.response(Problems.of(Problems.codeForStatus(status),
+          detail == null ? response.getBody().getTitle() : detail, Map.of()));
+    }
+    String incident = UUID.randomUUID().toString();
+    log.error("unexpected error, incident {}", incident, error);
+    return Problems.response(Problems.of(ErrorCode.INTERNAL,
+        "an unexpected error occurred; the operator can find it in the log as incident " + incident,
+        Map.of("incident", incident)));
+  }
+}

@@ -1,0 +1,122 @@
+package dev.taidon.server;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.taidon.auditlog.AuditLog;
+import dev.taidon.core.DataDirectory;
+import dev.taidon.core.command.CommandRunner;
+import dev.taidon.core.command.ProcessCommandRunner;
+import dev.taidon.core.remote.RemoteRoleClient;
+import dev.taidon.core.remote.RoleRpcEndpoint;
+import dev.taidon.core.role.RoleModule;
+import dev.taidon.core.role.RoleService;
+import dev.taidon.core.role.RoleStates;
+import dev.taidon.core.role.Topology;
+import dev.taidon.core.web.ProblemResponses;
+import dev.taidon.pg.OsAccount;
+import dev.taidon.pg.PostgresBinaries;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Lazy;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The beans every server process has, whatever roles it runs: the data directory, the PostgreSQL
+ * engine, the control database, the role lifecycle, role-to-role remoting and error responses.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableAutoConfiguration
+@EnableConfigurationProperties(ServerSettings.class)
+@Import({ProblemResponses.class, ProblemErrorController.class, RolesHealthIndicator.class})
+class ServerConfiguration {
+
+  @Bean
+  CommandRunner commandRunner() {
+    return new ProcessCommandRunner();
+  }
+
+  @Bean
+  @Lazy
+  OsAccount postgresAccount(CommandRunner runner, ServerSettings settings, DataDirectory data) {
+    OsAccount account = OsAccount.forPostgres(runner, settings.postgresAccount());
+    account.requireReachable(data.root());
+    return account;
+  }
+
+  @Bean
+  @Lazy
+  PostgresBinaries postgresBinaries(ServerSettings settings, DataDirectory data, CommandRunner runner) {
+    if (settings.postgresBinaries() != null) {
+      return PostgresBinaries.at(settings.postgresBinaries(), runner);
+    }
+    return PostgresBinaries.pinned(Optional.ofNullable(settings.engineDirectory()).orElse(data.engine()), runner);
+  }
+
+  @Bean(initMethod = "start", destroyMethod = "stop")
+  @Conditional(EmbeddedControlDatabase.Wanted.class)
+  EmbeddedControlDatabase embeddedControlDatabase(ServerSettings settings, DataDirectory data,
+      PostgresBinaries binaries, OsAccount account, CommandRunner runner) {
+    return new EmbeddedControlDatabase(data, binaries, account, runner, settings.controlDb().startTimeout());
+  }
+
+  @Bean(destroyMethod = "close")
+  HikariDataSource controlDatabase(ServerSettings settings, ObjectProvider<EmbeddedControlDatabase> embeddedProvider) {
+    Optional<EmbeddedControlDatabase> embedded = Optional.ofNullable(embeddedProvider.getIfAvailable());
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("control-db");
+    config.setMaximumPoolSize(settings.controlDb().poolSize());
+    config.setMinimumIdle(Math.min(2, settings.controlDb().poolSize()));
+    config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+    if (embedded.isPresent()) {
+      config.setJdbcUrl(embedded.get().jdbcUrl());
+      config.setUsername(embedded.get().username());
+    } else {
+      config.setJdbcUrl(settings.controlDb().url());
+      config.setUsername(settings.controlDb().username());
+      config.setPassword(settings.controlDb().password());
+    }
+    return new HikariDataSource(config);
+  }
+
+  @Bean
+  RoleStates roleStates(Topology topology) {
+    return new RoleStates(topology.local());
+  }
+
+  @Bean
+  RemoteRoleClient remoteRoleClient(JsonMapper json, ServerSettings settings) {
+    return new RemoteRoleClient(json, settings.internalToken(), Duration.ofSeconds(2), settings.roleCallTimeout());
+  }
+
+  @Bean
+  RoleRpcEndpoint roleRpcEndpoint(Topology topology, ApplicationContext context, RoleStates states, JsonMapper json,
+      ServerSettings settings) {
+    Map<String, Map<Class<?>, Object>> served = new LinkedHashMap<>();
+    for (String name : topology.local()) {
+      RoleModule role = topology.graph().role(name);
+      Map<Class<?>, Object> apis = new LinkedHashMap<>();
+      role.api().forEach(api -> apis.put(api, context.getBean(api)));
+      served.put(name, apis);
+    }
+    return new RoleRpcEndpoint(served, states, json, settings.internalToken());
+  }
+
+  @Bean
+  RoleLifecycle roleLifecycle(Topology topology, RoleStates states, List<RoleService> services, DataSource dataSource,
+      AuditLog auditLog, ServerSettings settings) {
+    settings.requireTokenWhenSplit(topology.isAllInOne());
+    return new RoleLifecycle(topology, states, services, dataSource, auditLog);
+  }
+}

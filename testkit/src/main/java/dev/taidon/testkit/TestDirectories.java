@@ -1,0 +1,49 @@
+package dev.taidon.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Temporary directories that PostgreSQL's unprivileged account can reach. JUnit's {@code @TempDir}
+ * is private to the test's user (mode 0700), which PostgreSQL cannot enter when tests run as root.
+ */
+public final class TestDirectories {
+  /** Shared by every test JVM so the pinned binaries are unpacked once per machine. */
+  public static final Path SHARED_ENGINE = Path.of(System.getProperty("java.io.tmpdir"), "taidon-test-engine");
+
+  private TestDirectories() {}
+
+  /** A new, empty directory below the system temporary directory, mode 0755. */
+  public static Path create(String prefix) {
+    try {
+      Path directory = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "taidon-" + prefix + "-");
+      Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return directory;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes a directory tree; files that vanish meanwhile are ignored. */
+  public static void delete(Path directory) {
+    if (directory == null || !Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(directory)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(path -> {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
