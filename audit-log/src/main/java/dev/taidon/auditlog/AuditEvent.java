@@ -27,6 +27,9 @@ public record AuditEvent(String type, String actor, Map<String, String> attribut
       throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "an audit event needs an actor of 1 to 200 characters");
     }
     attributes = Map.copyOf(new TreeMap<>(attributes == null ? Map.of() : attributes));
+    if (attributes.entrySet().stream().anyMatch(e -> e.getKey().indexOf('\0') >= 0 || e.getValue().indexOf('\0') >= 0)) {
+      throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "audit event attributes must not contain NUL characters");
+    }
     int size = attributes.entrySet().stream().mapToInt(e -> e.getKey().length() + e.getValue().length()).sum();
     if (size > MAX_ATTRIBUTE_CHARS) {
       throw new TaidonException(ErrorCode.INVALID_ARGUMENT,

@@ -4,6 +4,7 @@ import dev.taidon.auditlog.AuditEvent;
 import dev.taidon.auditlog.AuditLog;
 import dev.taidon.core.TaidonException;
 import dev.taidon.core.role.RoleModule;
+import dev.taidon.core.role.RoleSchemas;
 import dev.taidon.core.role.RoleService;
 import dev.taidon.core.role.RoleStates;
 import dev.taidon.core.role.RoleStatus;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -52,7 +52,7 @@ final class RoleLifecycle implements SmartLifecycle {
       RoleModule role = topology.graph().role(name);
       long began = System.nanoTime();
       states.set(name, RoleStatus.STARTING);
-      role.schema().ifPresent(schema -> migrate(role, schema));
+      RoleSchemas.migrate(controlDatabase, role);
       servicesOf(name).forEach(RoleService::start);
       started.add(role);
       states.set(name, RoleStatus.UP);
@@ -61,17 +61,6 @@ final class RoleLifecycle implements SmartLifecycle {
     running = true;
     log.info("Roles up in {} ms: {}", (System.nanoTime() - all) / 1_000_000, String.join(", ", topology.local()));
     record("platform.started");
-  }
-
-  private void migrate(RoleModule role, String schema) {
-    Flyway.configure()
-        .dataSource(controlDatabase)
-        .schemas(schema)
-        .defaultSchema(schema)
-        .createSchemas(true)
-        .locations("classpath:db/migration/" + role.name())
-        .load()
-        .migrate();
   }
 
   @Override

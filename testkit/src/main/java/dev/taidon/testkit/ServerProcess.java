@@ -43,7 +43,11 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts the server with {@code --port} set to a free port and the given arguments; does not wait. */
   public static ServerProcess launch(Path logFile, List<String> arguments) {
-    int port = freePort();
+    return launch(logFile, freePort(), arguments);
+  }
+
+  /** Starts the server on {@code port} with the given arguments; does not wait. */
+  public static ServerProcess launch(Path logFile, int port, List<String> arguments) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "--port=" + port,
@@ -61,7 +65,12 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts the server and waits until its readiness probe says UP. */
   public static ServerProcess start(Path logFile, List<String> arguments) {
-    ServerProcess server = launch(logFile, arguments);
+    return start(logFile, freePort(), arguments);
+  }
+
+  /** Starts the server on {@code port} and waits until its readiness probe says UP. */
+  public static ServerProcess start(Path logFile, int port, List<String> arguments) {
+    ServerProcess server = launch(logFile, port, arguments);
     server.awaitReady(Duration.ofSeconds(120));
     return server;
   }
@@ -157,7 +166,8 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
+  /** A TCP port on the loopback interface that nothing listens on right now. */
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

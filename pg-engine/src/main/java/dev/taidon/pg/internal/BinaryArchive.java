@@ -3,9 +3,7 @@ package dev.taidon.pg.internal;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -41,7 +39,8 @@ public final class BinaryArchive {
       unpack(txz, temporary);
       try {
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException | AtomicMoveNotSupportedException raced) {
+      } catch (FileSystemException raced) {
+        // rename(2) onto a non-empty directory fails: another process unpacked first, and its copy stays.
         if (!Files.isDirectory(target)) {
           throw raced;
         }

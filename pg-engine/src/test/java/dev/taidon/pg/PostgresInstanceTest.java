@@ -1,0 +1,64 @@
+package dev.taidon.pg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.core.command.ProcessCommandRunner;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PostgresInstanceTest {
+  private final PostgresBinaries binaries = new PostgresBinaries(Path.of("/opt/pg"), "18.3");
+  private final PostgresInstance.Spec spec = new PostgresInstance.Spec(Path.of("/data/pgdata"), Path.of("/data/run/x"),
+      Path.of("/data/logs/x.log"), settings());
+
+  private static Map<String, String> settings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("shared_buffers", "16MB");
+    settings.put("search_path", "\"$user\", public");
+    return settings;
+  }
+
+  @Test
+  void theServerListensOnlyOnItsUnixSocketAndSwitchesToThePostgresAccountWhenRoot() {
+    OsAccount account = new OsAccount("taidon", 999, 995, true);
+    PostgresInstance instance = new PostgresInstance(binaries, account, new ProcessCommandRunner(), spec);
+    assertThat(instance.serverCommand().argv()).containsExactly(
+        "setpriv", "--reuid=999", "--regid=995", "--init-groups", "--reset-env", "--",
+        "/opt/pg/bin/postgres", "-D", "/data/pgdata",
+        "-c", "listen_addresses=", "-c", "unix_socket_directories=/data/run/x",
+        "-c", "unix_socket_permissions=0700", "-c", "port=5432",
+        "-c", "shared_buffers=16MB", "-c", "search_path=\"$user\", public");
+    assertThat(instance.serverCommand().workingDirectory()).contains(Path.of("/"));
+  }
+
+  @Test
+  void initdbCreatesAUtf8ClusterInTheCLocaleWithTheFixedSuperuser() {
+    OsAccount self = new OsAccount("dev", 1000, 1000, false);
+    PostgresInstance instance = new PostgresInstance(binaries, self, new ProcessCommandRunner(), spec);
+    assertThat(instance.initdbCommand(List.of("--no-sync")).display()).isEqualTo(
+        "/opt/pg/bin/initdb --pgdata=/data/pgdata --username=postgres --auth=trust --encoding=UTF8 --locale=C "
+            + "--no-instructions --no-sync");
+  }
+
+  @Test
+  void refusesSocketPathsLongerThanUnixSocketsAllow() {
+    Path deep = Path.of("/", "a".repeat(120));
+    assertThatThrownBy(() -> new PostgresInstance.Spec(Path.of("/d"), deep, Path.of("/l"), Map.of()))
+        .isInstanceOfSatisfying(TaidonException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.DATA_DIRECTORY_UNUSABLE))
+        .hasMessageContaining("shorter path");
+  }
+
+  @Test
+  void theJdbcUrlNamesTheSocketFileThroughJunixsocket() {
+    assertThat(UnixSocketJdbc.url(Path.of("/data/run/a b"), "taidon")).isEqualTo(
+        "jdbc:postgresql://localhost:5432/taidon?socketFactory=org.newsclub.net.unix.AFUNIXSocketFactory%24FactoryArg"
+            + "&socketFactoryArg=%2Fdata%2Frun%2Fa+b%2F.s.PGSQL.5432&sslmode=disable");
+  }
+}

@@ -1,0 +1,113 @@
+package dev.taidon.server;
+
+import static dev.taidon.server.PlatformScenario.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taidon.auditlog.AuditEntry;
+import dev.taidon.auditlog.AuditLog;
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.core.remote.RemoteRoleClient;
+import dev.taidon.core.remote.RoleRpc;
+import dev.taidon.testkit.ServerProcess;
+import dev.taidon.testkit.TestDirectories;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every role in one process ({@code --target=all}), started from the packaged jar. */
+class AllInOneIT {
+  static final String TOKEN = "all-in-one-internal-token-0123456789";
+  private static Path data;
+  private static ServerProcess server;
+
+  @BeforeAll
+  static void start() {
+    data = TestDirectories.create("all-in-one");
+    server = ServerProcess.start(data.resolve("server.log"),
+        List.of("--data-dir=" + data.resolve("data"), "--internal-token=" + TOKEN));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+    TestDirectories.delete(data);
+  }
+
+  @Test
+  void passesThePlatformScenario() {
+    PlatformScenario.verify(server, Map.of());
+  }
+
+  @Test
+  void roleApisAnswerOverHttpThroughTheSameJavaInterface() {
+    AuditLog remote = client(TOKEN).proxy(AuditLog.class, "audit-log", server.baseUrl());
+    List<AuditEntry> entries = remote.recent(10);
+    assertThat(entries).extracting(entry -> entry.event().type()).contains("platform.started");
+    assertThat(entries.getFirst().hash()).matches("[0-9a-f]{64}");
+
+    assertThatThrownBy(() -> remote.recent(0))
+        .as("an error raised by the remote role arrives as the same typed error")
+        .isInstanceOfSatisfying(TaidonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessageContaining("between 1 and 1000");
+  }
+
+  @Test
+  void theInternalApiRefusesCallersWithoutTheToken() {
+    assertThatThrownBy(() -> client("wrong-token-wrong-token-wrong").proxy(AuditLog.class, "audit-log", server.baseUrl()).recent(1))
+        .isInstanceOfSatisfying(TaidonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAUTHENTICATED));
+    assertProblem(server.send(rpc("audit-log/AuditLog/recent", "[1]", null)), 401, "unauthenticated");
+  }
+
+  @Test
+  void theInternalApiAnswersBrokenAndHostileCallsWithProblemsAndKeepsServing() {
+    assertProblem(server.send(rpc("audit-log/AuditLog/recent", "{not json", TOKEN)), 400, "malformed-request");
+    assertProblem(server.send(rpc("audit-log/AuditLog/recent", "[]", TOKEN)), 400, "malformed-request");
+    assertProblem(server.send(rpc("audit-log/AuditLog/recent", "[\"ten\"]", TOKEN)), 400, "malformed-request");
+    assertProblem(server.send(rpc("audit-log/AuditLog/recent", "[1, 2]", TOKEN)), 400, "malformed-request");
+    assertProblem(server.send(rpc("audit-log/AuditLog/append", "[{\"type\":\"x\"}]", TOKEN)), 400, "malformed-request");
+    assertProblem(server.send(rpc("audit-log/AuditLog/wait", "[]", TOKEN)), 404, "not-found");
+    assertProblem(server.send(rpc("audit-log/Object/getClass", "[]", TOKEN)), 404, "not-found");
+    assertProblem(server.send(rpc("../../actuator/AuditLog/recent", "[1]", TOKEN)), 404, "not-found");
+    String oversized = "[" + "1,".repeat(RoleRpc.MAX_REQUEST_BYTES / 2) + "1]";
+    assertProblem(server.send(rpc("audit-log/AuditLog/recent", oversized, TOKEN)), 413, "payload-too-large");
+    String deep = "[".repeat(5000) + "]".repeat(5000);
+    assertProblem(server.send(rpc("audit-log/AuditLog/recent", deep, TOKEN)), 400, "malformed-request");
+
+    assertThat(server.get("/actuator/health/readiness").statusCode()).as("still serving").isEqualTo(200);
+  }
+
+  @Test
+  void thePublicApiAnswersWrongMethodsAndTypesWithProblems() {
+    HttpRequest post = HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/platform"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", "application/json").build();
+    assertProblem(server.send(post), 405, "method-not-allowed");
+    HttpRequest xml = HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/platform"))
+        .header("Accept", "application/xml").GET().build();
+    HttpResponse<String> notAcceptable = server.send(xml);
+    assertThat(notAcceptable.statusCode()).isEqualTo(406);
+  }
+
+  private static RemoteRoleClient client(String token) {
+    return new RemoteRoleClient(PlatformScenario.JSON, token, Duration.ofSeconds(2), Duration.ofSeconds(30));
+  }
+
+  private HttpRequest rpc(String path, String body, String token) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(server.baseUrl().resolve(RoleRpc.ROLES_PATH + "/" + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header(RoleRpc.TOKEN_HEADER, token);
+    }
+    return request.build();
+  }
+}

@@ -1,0 +1,70 @@
+package dev.taidon.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taidon.testkit.ServerProcess;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What every shape of the platform must do the same way, whether all roles run in one process or
+ * are spread over several: run against the process that serves the gateway.
+ */
+final class PlatformScenario {
+  static final JsonMapper JSON = JsonMapper.builder().build();
+  static final List<String> ALL_ROLES = List.of("audit-log", "idp", "user-profile", "vcs-sync", "snapshot-cache",
+      "env-manager", "sql-runner", "gateway");
+
+  private PlatformScenario() {}
+
+  /**
+   * @param expectedLocations where each role should be reported ("local" or "remote") when it differs
+   *     from "local"
+   */
+  static void verify(ServerProcess gateway, Map<String, String> expectedLocations) {
+    HttpResponse<String> readiness = gateway.get("/actuator/health/readiness");
+    assertThat(readiness.statusCode()).as("readiness: %s", readiness.body()).isEqualTo(200);
+    assertThat(JSON.readTree(readiness.body()).at("/components/db/status").asString()).isEqualTo("UP");
+
+    HttpResponse<String> platform = gateway.get("/api/v1/platform");
+    assertThat(platform.statusCode()).as(platform.body()).isEqualTo(200);
+    JsonNode body = JSON.readTree(platform.body());
+    assertThat(body.path("roles").valueStream().map(role -> role.path("name").asString()).toList())
+        .as("roles in dependency order").containsExactlyElementsOf(ALL_ROLES);
+    for (JsonNode role : body.path("roles")) {
+      String name = role.path("name").asString();
+      assertThat(role.path("status").asString()).as("status of %s in %s", name, platform.body()).isEqualTo("UP");
+      assertThat(role.path("location").asString()).as("location of %s", name)
+          .isEqualTo(expectedLocations.getOrDefault(name, "local"));
+    }
+    assertThat(body.at("/engine/postgresVersion").asString()).as("engine version").startsWith("18.");
+    assertThat(body.at("/engine/fingerprint").asString()).matches("[0-9a-f]{64}");
+
+    HttpResponse<String> page = gateway.get("/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(page.body()).contains("<title>Taidon");
+
+    HttpResponse<String> metrics = gateway.get("/actuator/prometheus");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections");
+
+    HttpResponse<String> missing = gateway.get("/api/v1/no-such-thing");
+    assertProblem(missing, 404, "not-found");
+  }
+
+  static JsonNode assertProblem(HttpResponse<String> response, int status, String code) {
+    assertThat(response.statusCode()).as("status of %s", response.body()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type").orElse(""))
+        .as("content type of an error").startsWith("application/problem+json");
+    JsonNode problem = JSON.readTree(response.body());
+    assertThat(problem.path("type").asString()).isEqualTo("https://taidon.dev/problems/" + code);
+    assertThat(problem.path("code").asString()).isEqualTo(code);
+    assertThat(problem.path("status").asInt()).isEqualTo(status);
+    assertThat(problem.path("detail").asString()).as("a problem explains itself").isNotBlank();
+    return problem;
+  }
+}
