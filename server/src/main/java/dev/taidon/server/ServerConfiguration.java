@@ -21,7 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.core.env.Environment;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
@@ -111,6 +116,14 @@ class ServerConfiguration {
       served.put(name, apis);
     }
     return new RoleRpcEndpoint(served, states, json, settings.internalToken());
+  }
+
+  /** Tells the operator where to go once the server answers. */
+  @Bean
+  ApplicationListener<ApplicationReadyEvent> readyAnnouncement(Environment environment, Topology topology) {
+    Logger log = LoggerFactory.getLogger(TaidonServer.class);
+    return event -> log.info("Taidon is ready at http://localhost:{}/ (roles: {})",
+        environment.getProperty("local.server.port"), String.join(", ", topology.local()));
   }
 
   @Bean

@@ -20,6 +20,11 @@ import java.util.concurrent.TimeUnit;
  * operator starts it. Its output goes to a file that {@link #output()} returns for failure messages.
  */
 public final class ServerProcess implements AutoCloseable {
+  /** System property with the JVM options of launched servers, separated by spaces. */
+  public static final String JVM_OPTIONS = "taidon.server.jvm-options";
+  /** Tests favour a quick start and a small heap over peak speed. */
+  static final String DEFAULT_JVM_OPTIONS = "-Xmx512m -XX:TieredStopAtLevel=1";
+
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Process process;
@@ -48,9 +53,14 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts the server on {@code port} with the given arguments; does not wait. */
   public static ServerProcess launch(Path logFile, int port, List<String> arguments) {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:TieredStopAtLevel=1", "-jar", jar().toString(), "--port=" + port,
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String option : System.getProperty(JVM_OPTIONS, DEFAULT_JVM_OPTIONS).split(" ")) {
+      if (!option.isBlank()) {
+        command.add(option);
+      }
+    }
+    command.addAll(List.of("-jar", jar().toString(), "--port=" + port,
         "--taidon.engine-directory=" + TestDirectories.SHARED_ENGINE));
     command.addAll(arguments);
     try {

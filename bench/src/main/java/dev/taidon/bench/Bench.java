@@ -1,0 +1,34 @@
+package dev.taidon.bench;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code ./taidon bench NAME}: runs one named benchmark. Every benchmark measures its baseline (raw
+ * PostgreSQL, raw JDBC) in the same process and run, prints medians, p99 and the ratio, and never
+ * passes or fails on time.
+ */
+public final class Bench {
+  private Bench() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, Benchmark> benchmarks = new LinkedHashMap<>();
+    benchmarks.put("startup", new StartupBenchmark());
+    if (args.length == 0 || args[0].equals("list") || !benchmarks.containsKey(args[0])) {
+      System.out.println("Benchmarks:");
+      benchmarks.forEach((name, benchmark) -> System.out.printf("  %-10s %s%n", name, benchmark.description()));
+      if (args.length > 0 && !args[0].equals("list")) {
+        System.err.println("taidon: no benchmark named '" + args[0] + "'");
+        System.exit(2);
+      }
+      return;
+    }
+    benchmarks.get(args[0]).run(java.util.Arrays.copyOfRange(args, 1, args.length));
+  }
+
+  interface Benchmark {
+    String description();
+
+    void run(String[] args) throws Exception;
+  }
+}
