@@ -1,36 +1,22 @@
 package dev.taidon.envmanager;
 
-import dev.taidon.envmanager.internal.EnvManagerConfiguration;
 import dev.taidon.core.role.RoleModule;
+import dev.taidon.envmanager.internal.EnvManagerConfiguration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The env-manager role: sandbox lifecycle on the pinned PostgreSQL engine: create, clone, start, stop, delete, TTLs, limits. */
-public final class EnvManagerRole implements RoleModule {
+public final class EnvManagerRole {
   public static final String NAME = "env-manager";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
+  public static final RoleModule MODULE = new RoleModule(
+      NAME,
+      "sandbox lifecycle on the pinned PostgreSQL engine: create, clone, start, stop, delete, TTLs, limits.",
+      Set.of("snapshot-cache", "audit-log"),
+      EnvManagerConfiguration.class,
+      List.of(EnvManager.class),
+      Optional.empty());
 
-  @Override
-  public String description() {
-    return "sandbox lifecycle on the pinned PostgreSQL engine: create, clone, start, stop, delete, TTLs, limits.";
-  }
-
-  @Override
-  public Set<String> dependsOn() {
-    return Set.of("snapshot-cache", "audit-log");
-  }
-
-  @Override
-  public Class<?> configuration() {
-    return EnvManagerConfiguration.class;
-  }
-
-  @Override
-  public List<Class<?>> api() {
-    return List.of(EnvManager.class);
-  }
+  private EnvManagerRole() {}
 }

@@ -1,36 +1,22 @@
 package dev.taidon.gateway;
 
-import dev.taidon.gateway.internal.GatewayConfiguration;
 import dev.taidon.core.role.RoleModule;
+import dev.taidon.gateway.internal.GatewayConfiguration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The gateway role: the only public entry: SPA hosting, routing to roles, RFC 9457 errors. */
-public final class GatewayRole implements RoleModule {
+public final class GatewayRole {
   public static final String NAME = "gateway";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
+  public static final RoleModule MODULE = new RoleModule(
+      NAME,
+      "the only public entry: SPA hosting, routing to roles, RFC 9457 errors.",
+      Set.of("idp", "user-profile", "vcs-sync", "sql-runner", "env-manager", "audit-log"),
+      GatewayConfiguration.class,
+      List.of(),
+      Optional.empty());
 
-  @Override
-  public String description() {
-    return "the only public entry: SPA hosting, routing to roles, RFC 9457 errors.";
-  }
-
-  @Override
-  public Set<String> dependsOn() {
-    return Set.of("idp", "user-profile", "vcs-sync", "sql-runner", "env-manager", "audit-log");
-  }
-
-  @Override
-  public Class<?> configuration() {
-    return GatewayConfiguration.class;
-  }
-
-  @Override
-  public List<Class<?>> api() {
-    return List.of();
-  }
+  private GatewayRole() {}
 }

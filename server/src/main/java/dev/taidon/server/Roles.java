@@ -17,13 +17,13 @@ public final class Roles {
 
   public static RoleGraph graph() {
     return new RoleGraph(List.of(
-        new AuditLogRole(),
-        new IdpRole(),
-        new UserProfileRole(),
-        new VcsSyncRole(),
-        new SnapshotCacheRole(),
-        new EnvManagerRole(),
-        new SqlRunnerRole(),
-        new GatewayRole()));
+        AuditLogRole.MODULE,
+        IdpRole.MODULE,
+        UserProfileRole.MODULE,
+        VcsSyncRole.MODULE,
+        SnapshotCacheRole.MODULE,
+        EnvManagerRole.MODULE,
+        SqlRunnerRole.MODULE,
+        GatewayRole.MODULE));
   }
 }

@@ -21,7 +21,7 @@ class ArchitectureTest {
   @Test
   void noRoleReachesIntoAnotherRolesInternals() {
     for (RoleModule role : Roles.graph().roles()) {
-      String rolePackage = role.getClass().getPackageName();
+      String rolePackage = role.basePackage();
       noClasses().that().resideOutsideOfPackage(rolePackage + "..")
           .should().dependOnClassesThat().resideInAPackage(rolePackage + ".internal..")
           .as("only the " + role.name() + " role itself uses " + rolePackage + ".internal")
@@ -30,9 +30,17 @@ class ArchitectureTest {
   }
 
   @Test
+  void everyRoleKeepsItsConfigurationInItsInternalPackage() {
+    for (RoleModule role : Roles.graph().roles()) {
+      org.assertj.core.api.Assertions.assertThat(role.configuration().getPackageName())
+          .as("configuration package of " + role.name()).isEqualTo(role.basePackage() + ".internal");
+    }
+  }
+
+  @Test
   void theSharedModulesDependOnNoRole() {
     String[] rolePackages = Roles.graph().roles().stream()
-        .map(role -> role.getClass().getPackageName() + "..").toArray(String[]::new);
+        .map(role -> role.basePackage() + "..").toArray(String[]::new);
     noClasses().that().resideInAnyPackage("dev.taidon.core..", "dev.taidon.pg..")
         .should().dependOnClassesThat().resideInAnyPackage(rolePackages)
         .as("platform-core and pg-engine serve every role and know none")

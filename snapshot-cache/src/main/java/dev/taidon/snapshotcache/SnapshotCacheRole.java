@@ -1,36 +1,22 @@
 package dev.taidon.snapshotcache;
 
-import dev.taidon.snapshotcache.internal.SnapshotCacheConfiguration;
 import dev.taidon.core.role.RoleModule;
+import dev.taidon.snapshotcache.internal.SnapshotCacheConfiguration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The snapshot-cache role: the state tree and its copy-on-write snapshots: lookup, publish, pin, retention, eviction. */
-public final class SnapshotCacheRole implements RoleModule {
+public final class SnapshotCacheRole {
   public static final String NAME = "snapshot-cache";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
+  public static final RoleModule MODULE = new RoleModule(
+      NAME,
+      "the state tree and its copy-on-write snapshots: lookup, publish, pin, retention, eviction.",
+      Set.of("audit-log"),
+      SnapshotCacheConfiguration.class,
+      List.of(),
+      Optional.empty());
 
-  @Override
-  public String description() {
-    return "the state tree and its copy-on-write snapshots: lookup, publish, pin, retention, eviction.";
-  }
-
-  @Override
-  public Set<String> dependsOn() {
-    return Set.of("audit-log");
-  }
-
-  @Override
-  public Class<?> configuration() {
-    return SnapshotCacheConfiguration.class;
-  }
-
-  @Override
-  public List<Class<?>> api() {
-    return List.of();
-  }
+  private SnapshotCacheRole() {}
 }

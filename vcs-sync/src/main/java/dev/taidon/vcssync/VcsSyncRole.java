@@ -1,36 +1,22 @@
 package dev.taidon.vcssync;
 
-import dev.taidon.vcssync.internal.VcsSyncConfiguration;
 import dev.taidon.core.role.RoleModule;
+import dev.taidon.vcssync.internal.VcsSyncConfiguration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** The vcs-sync role: projects on the local file system as source of truth and Git sync on demand. */
-public final class VcsSyncRole implements RoleModule {
+public final class VcsSyncRole {
   public static final String NAME = "vcs-sync";
 
-  @Override
-  public String name() {
-    return NAME;
-  }
+  public static final RoleModule MODULE = new RoleModule(
+      NAME,
+      "projects on the local file system as source of truth and Git sync on demand.",
+      Set.of("user-profile", "audit-log"),
+      VcsSyncConfiguration.class,
+      List.of(),
+      Optional.empty());
 
-  @Override
-  public String description() {
-    return "projects on the local file system as source of truth and Git sync on demand.";
-  }
-
-  @Override
-  public Set<String> dependsOn() {
-    return Set.of("user-profile", "audit-log");
-  }
-
-  @Override
-  public Class<?> configuration() {
-    return VcsSyncConfiguration.class;
-  }
-
-  @Override
-  public List<Class<?>> api() {
-    return List.of();
-  }
+  private VcsSyncRole() {}
 }

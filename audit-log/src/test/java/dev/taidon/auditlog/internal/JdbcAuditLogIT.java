@@ -42,7 +42,7 @@ class JdbcAuditLogIT {
     dataSource.setJdbcUrl(postgres.jdbcUrl());
     dataSource.setUsername(postgres.username());
     dataSource.setMaximumPoolSize(8);
-    RoleSchemas.migrate(dataSource, new AuditLogRole());
+    RoleSchemas.migrate(dataSource, AuditLogRole.MODULE);
     auditLog = new JdbcAuditLog(JdbcClient.create(dataSource),
         new TransactionTemplate(new DataSourceTransactionManager(dataSource)), JsonMapper.builder().build(),
         Clock.systemUTC());

@@ -8,34 +8,22 @@ import dev.taidon.core.TaidonException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class RoleGraphTest {
-  record TestRole(String name, Set<String> dependsOn) implements RoleModule {
-    @Override
-    public String description() {
-      return "test role " + name;
-    }
-
-    @Override
-    public Class<?> configuration() {
-      return Object.class;
-    }
-
-    @Override
-    public List<Class<?>> api() {
-      return List.of();
-    }
+  private static RoleModule role(String name, Set<String> dependsOn) {
+    return new RoleModule(name, "test role " + name, dependsOn, Object.class, List.of(), Optional.empty());
   }
 
   // Declared out of dependency order on purpose: the graph must sort them.
   private final RoleGraph graph = new RoleGraph(List.of(
-      new TestRole("gateway", Set.of("runner", "audit")),
-      new TestRole("audit", Set.of()),
-      new TestRole("runner", Set.of("audit"))));
+      role("gateway", Set.of("runner", "audit")),
+      role("audit", Set.of()),
+      role("runner", Set.of("audit"))));
 
   @Test
   void ordersRolesSoThatDependenciesComeFirst() {
@@ -63,17 +51,17 @@ class RoleGraphTest {
 
   @Test
   void refusesCycles() {
-    assertThatThrownBy(() -> new RoleGraph(List.of(new TestRole("a", Set.of("b")), new TestRole("b", Set.of("a")))))
+    assertThatThrownBy(() -> new RoleGraph(List.of(role("a", Set.of("b")), role("b", Set.of("a")))))
         .hasMessageContaining("cycle").hasMessageContaining("a").hasMessageContaining("b");
   }
 
   @Test
   void refusesUnknownDependenciesAndDuplicateNames() {
-    assertThatThrownBy(() -> new RoleGraph(List.of(new TestRole("a", Set.of("ghost")))))
+    assertThatThrownBy(() -> new RoleGraph(List.of(role("a", Set.of("ghost")))))
         .hasMessageContaining("unknown role ghost");
-    assertThatThrownBy(() -> new RoleGraph(List.of(new TestRole("a", Set.of()), new TestRole("a", Set.of()))))
+    assertThatThrownBy(() -> new RoleGraph(List.of(role("a", Set.of()), role("a", Set.of()))))
         .hasMessageContaining("twice");
-    assertThatThrownBy(() -> new RoleGraph(List.of(new TestRole("all", Set.of()))))
+    assertThatThrownBy(() -> new RoleGraph(List.of(role("all", Set.of()))))
         .hasMessageContaining("invalid role name");
   }
 
