@@ -1,6 +1,7 @@
 package dev.taidon.pg;
 
 import dev.taidon.core.ErrorCode;
+import dev.taidon.core.ProcessIdentity;
 import dev.taidon.core.TaidonException;
 import dev.taidon.core.command.Command;
 import dev.taidon.core.command.CommandResult;
@@ -38,10 +39,10 @@ public record OsAccount(String name, int uid, int gid, boolean switched) {
    * account {@code systemAccount}, created with {@code useradd} if it does not exist.
    */
   public static OsAccount forPostgres(CommandRunner runner, String systemAccount) {
-    int uid = currentUid();
+    int uid = ProcessIdentity.uid();
     if (uid != 0) {
       String name = System.getProperty("user.name");
-      return new OsAccount(name, uid, currentGid(), false);
+      return new OsAccount(name, uid, ProcessIdentity.gid(), false);
     }
     CommandResult existing = runner.execute(Command.of("id", "-u", systemAccount));
     if (!existing.succeeded()) {
@@ -107,22 +108,6 @@ public record OsAccount(String name, int uid, int gid, boolean switched) {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-    }
-  }
-
-  static int currentUid() {
-    return unixAttribute("unix:uid");
-  }
-
-  static int currentGid() {
-    return unixAttribute("unix:gid");
-  }
-
-  private static int unixAttribute(String attribute) {
-    try {
-      return (Integer) Files.getAttribute(Path.of("/proc/self"), attribute);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + attribute + " of this process", e);
     }
   }
 }

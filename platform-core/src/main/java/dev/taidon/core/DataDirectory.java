@@ -38,13 +38,16 @@ public record DataDirectory(Path root) {
     return root.resolve("engine");
   }
 
-  /** The state store: snapshots of database states. */
-  public Path states() {
-    return root.resolve("states");
+  /**
+   * The state store: snapshots of database states and the data directories of sandboxes, on one
+   * file system so that a sandbox is cloned from a snapshot without copying.
+   */
+  public Path store() {
+    return root.resolve("store");
   }
 
-  /** Sandbox data directories. */
-  public Path sandboxes() {
-    return root.resolve("sandboxes");
+  /** The sparse file holding a loop-mounted btrfs store, when the platform creates one. */
+  public Path storeImage() {
+    return root.resolve("store.img");
   }
 }

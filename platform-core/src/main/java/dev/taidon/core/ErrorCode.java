@@ -24,6 +24,7 @@ public enum ErrorCode {
   COMMAND_FAILED(500, "External command failed"),
   POSTGRES_FAILED(500, "PostgreSQL failed"),
   INTERNAL(500, "Internal error"),
+  STORE_FULL(507, "State store full"),
   ROLE_UNAVAILABLE(503, "Role unavailable"),
   CONTROL_DATABASE_UNAVAILABLE(503, "Control database unavailable");
 

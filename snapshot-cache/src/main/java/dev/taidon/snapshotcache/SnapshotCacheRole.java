@@ -15,8 +15,8 @@ public final class SnapshotCacheRole {
       "the state tree and its copy-on-write snapshots: lookup, publish, pin, retention, eviction.",
       Set.of("audit-log"),
       SnapshotCacheConfiguration.class,
-      List.of(),
-      Optional.empty());
+      List.of(SnapshotCache.class),
+      Optional.of("snapshot_cache"));
 
   private SnapshotCacheRole() {}
 }

@@ -5,7 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import dev.taidon.core.command.Command;
+import dev.taidon.core.command.CommandRunner;
+import dev.taidon.core.command.ProcessCommandRunner;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -15,6 +19,8 @@ import java.util.stream.Stream;
 public final class TestDirectories {
   /** Shared by every test JVM so the pinned binaries are unpacked once per machine. */
   public static final Path SHARED_ENGINE = Path.of(System.getProperty("java.io.tmpdir"), "taidon-test-engine");
+
+  private static final CommandRunner RUNNER = new ProcessCommandRunner();
 
   private TestDirectories() {}
 
@@ -29,11 +35,15 @@ public final class TestDirectories {
     }
   }
 
-  /** Deletes a directory tree; files that vanish meanwhile are ignored. */
+  /**
+   * Deletes a directory tree, first unmounting any file system mounted below it (a server's
+   * loop-image state store left mounted by a killed server); files that vanish meanwhile are ignored.
+   */
   public static void delete(Path directory) {
     if (directory == null || !Files.exists(directory)) {
       return;
     }
+    unmountBelow(directory);
     try (Stream<Path> walk = Files.walk(directory)) {
       walk.sorted(Comparator.reverseOrder()).forEach(path -> {
         try {
@@ -44,6 +54,23 @@ public final class TestDirectories {
       });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void unmountBelow(Path directory) {
+    String prefix = directory.toAbsolutePath().normalize().toString();
+    List<String> mountPoints;
+    try {
+      mountPoints = Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+          .map(line -> line.split(" ")[1].replace("\\040", " "))
+          .filter(mountPoint -> mountPoint.equals(prefix) || mountPoint.startsWith(prefix + "/"))
+          .sorted(Comparator.reverseOrder())
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (String mountPoint : mountPoints) {
+      RUNNER.execute(Command.of("umount", mountPoint));
     }
   }
 }

@@ -1,0 +1,227 @@
+package dev.taidon.snapshotcache.internal;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.core.command.Command;
+import dev.taidon.core.command.CommandFailedException;
+import dev.taidon.core.command.CommandRunner;
+import dev.taidon.snapshotcache.StateId;
+import dev.taidon.snapshotcache.StoreBackend;
+import dev.taidon.snapshotcache.StoreUsage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A state store on a local file system, in three flavours that differ only in the commands that
+ * copy a directory: btrfs subvolume snapshots, reflink clones, plain copies.
+ *
+ * <pre>
+ * STORE/states/ID                        a published state (a read-only subvolume on btrfs)
+ * STORE/states/.publishing-ID-UUID       a snapshot being published; debris after a crash
+ * STORE/workspaces/NAME                  writable sandbox data directories
+ * </pre>
+ */
+final class CowStateStore implements StateStore {
+  static final String PUBLISHING_PREFIX = ".publishing-";
+  /** btrfs gives the root directory of every subvolume this inode number. */
+  private static final long BTRFS_SUBVOLUME_INODE = 256L;
+  private static final Duration COPY_TIMEOUT = Duration.ofMinutes(30);
+
+  private final StoreBackend backend;
+  private final Path states;
+  private final Path workspaces;
+  private final CommandRunner runner;
+
+  CowStateStore(StoreBackend backend, Path root, CommandRunner runner) {
+    this.backend = backend;
+    this.states = root.resolve("states");
+    this.workspaces = root.resolve("workspaces");
+    this.runner = runner;
+    try {
+      Files.createDirectories(states);
+      Files.createDirectories(workspaces);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the state store in " + root, e);
+    }
+  }
+
+  @Override
+  public StoreBackend backend() {
+    return backend;
+  }
+
+  @Override
+  public Path workspaces() {
+    return workspaces;
+  }
+
+  @Override
+  public void createWorkspace(Path workspace) {
+    if (Files.exists(workspace, LinkOption.NOFOLLOW_LINKS)) {
+      throw new TaidonException(ErrorCode.INTERNAL, "workspace " + workspace + " already exists");
+    }
+    if (backend == StoreBackend.BTRFS) {
+      run(Command.of("btrfs", "subvolume", "create", workspace.toString()));
+    } else {
+      try {
+        Files.createDirectory(workspace);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Override
+  public boolean publish(Path workspace, StateId id) {
+    Path target = statePath(id);
+    if (Files.exists(target)) {
+      return false;
+    }
+    Path temporary = states.resolve(PUBLISHING_PREFIX + id.hex() + "-" + UUID.randomUUID());
+    try {
+      run(switch (backend) {
+        case BTRFS -> Command.of("btrfs", "subvolume", "snapshot", "-r", workspace.toString(), temporary.toString());
+        case REFLINK -> Command.of("cp", "-a", "--reflink=always", workspace.toString(), temporary.toString());
+        case COPY -> Command.of("cp", "-a", "--reflink=never", workspace.toString(), temporary.toString());
+      });
+      try {
+        Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
+        return true;
+      } catch (FileSystemException raced) {
+        if (Files.isDirectory(target)) {
+          return false;
+        }
+        throw raced;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot publish state " + id.shortForm(), e);
+    } finally {
+      removeTree(temporary);
+    }
+  }
+
+  @Override
+  public void restore(StateId id, Path workspace) {
+    Path source = statePath(id);
+    if (!Files.isDirectory(source)) {
+      throw new TaidonException(ErrorCode.NOT_FOUND, "state " + id.shortForm() + " has no snapshot in the store");
+    }
+    if (Files.exists(workspace, LinkOption.NOFOLLOW_LINKS)) {
+      throw new TaidonException(ErrorCode.INTERNAL, "workspace " + workspace + " already exists");
+    }
+    run(switch (backend) {
+      case BTRFS -> Command.of("btrfs", "subvolume", "snapshot", source.toString(), workspace.toString());
+      case REFLINK -> Command.of("cp", "-a", "--reflink=always", source.toString(), workspace.toString());
+      case COPY -> Command.of("cp", "-a", "--reflink=never", source.toString(), workspace.toString());
+    });
+  }
+
+  @Override
+  public void deleteWorkspace(Path workspace) {
+    removeTree(workspace);
+  }
+
+  @Override
+  public void delete(StateId id) {
+    removeTree(statePath(id));
+  }
+
+  @Override
+  public boolean contains(StateId id) {
+    return Files.isDirectory(statePath(id));
+  }
+
+  @Override
+  public Set<StateId> states() {
+    Set<StateId> ids = new TreeSet<>();
+    try (Stream<Path> entries = Files.list(states)) {
+      entries.map(path -> path.getFileName().toString())
+          .filter(name -> name.length() == 64 && name.chars().allMatch(c -> Character.digit(c, 16) >= 0))
+          .forEach(name -> ids.add(new StateId(name)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ids;
+  }
+
+  @Override
+  public long sizeOf(StateId id) {
+    Path path = statePath(id);
+    if (!Files.isDirectory(path)) {
+      return 0;
+    }
+    String out = run(Command.of("du", "-s", "--block-size=1", path.toString())).strip();
+    return Long.parseLong(out.split("\\s+")[0]);
+  }
+
+  @Override
+  public StoreUsage usage() {
+    try {
+      FileStore store = Files.getFileStore(states);
+      return new StoreUsage(store.getTotalSpace(), store.getUsableSpace());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public int collectDebris() {
+    int removed = 0;
+    try (Stream<Path> entries = Files.list(states)) {
+      for (Path debris : entries.filter(p -> p.getFileName().toString().startsWith(PUBLISHING_PREFIX)).toList()) {
+        removeTree(debris);
+        removed++;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return removed;
+  }
+
+  Path statePath(StateId id) {
+    return states.resolve(id.hex());
+  }
+
+  /** Removes a directory tree, deleting btrfs subvolumes as subvolumes. */
+  private void removeTree(Path path) {
+    if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (backend == StoreBackend.BTRFS && isSubvolume(path)) {
+      run(Command.of("btrfs", "subvolume", "delete", "--commit-after", path.toString()));
+    } else {
+      run(Command.of("rm", "-rf", "--one-file-system", "--", path.toString()));
+    }
+  }
+
+  private static boolean isSubvolume(Path path) {
+    try {
+      return Long.valueOf(BTRFS_SUBVOLUME_INODE).equals(Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private String run(Command command) {
+    try {
+      return runner.run(command.withTimeout(COPY_TIMEOUT)).stdout();
+    } catch (CommandFailedException e) {
+      if (e.isOutOfSpace()) {
+        throw new TaidonException(ErrorCode.STORE_FULL, "the state store on " + states.getParent()
+            + " is out of space: " + e.getMessage(), e);
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package dev.taidon.snapshotcache.internal;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.snapshotcache.NewState;
+import dev.taidon.snapshotcache.SnapshotCache;
+import dev.taidon.snapshotcache.Snapshots;
+import dev.taidon.snapshotcache.StateId;
+import dev.taidon.snapshotcache.StateInfo;
+import dev.taidon.snapshotcache.StoreBackend;
+import dev.taidon.snapshotcache.StoreSettings;
+import dev.taidon.snapshotcache.StoreUsage;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The state cache of this machine: the state tree in the control database
+ * ({@code snapshot_cache.state}) kept consistent with the snapshots in the {@link StateStore}.
+ *
+ * <p>Ordering makes crashes harmless. Publishing stores the snapshot before its row says so, so a
+ * row never points at a missing snapshot; evicting clears the row before deleting the snapshot.
+ * {@link #reconcile()} removes whatever a crash left between the two steps.
+ */
+final class StateCache implements SnapshotCache, Snapshots {
+  private static final Logger log = LoggerFactory.getLogger(StateCache.class);
+  /** How long a restore protects its source from eviction; a restore that takes longer still finishes. */
+  static final String RESTORE_LEASE = "10 minutes";
+
+  private final StateStore store;
+  private final JdbcClient jdbc;
+  private final StoreSettings settings;
+
+  StateCache(StateStore store, JdbcClient jdbc, StoreSettings settings) {
+    this.store = store;
+    this.jdbc = jdbc;
+    this.settings = settings;
+  }
+
+  @Override
+  public StoreBackend backend() {
+    return store.backend();
+  }
+
+  @Override
+  public Path workspaces() {
+    return store.workspaces();
+  }
+
+  @Override
+  public void createWorkspace(Path workspace) {
+    store.createWorkspace(workspace);
+  }
+
+  @Override
+  public void deleteWorkspace(Path workspace) {
+    store.deleteWorkspace(workspace);
+  }
+
+  @Override
+  public void publish(Path workspace, NewState state) {
+    makeRoom();
+    store.publish(workspace, state.id());
+    long size = store.sizeOf(state.id());
+    jdbc.sql("""
+            INSERT INTO snapshot_cache.state (id, parent_id, step_digest, snapshot, backend, size_bytes, build_cost_ms,
+                                              owner, visibility)
+            VALUES (?, ?, ?, true, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE
+               SET snapshot = true, backend = excluded.backend, size_bytes = excluded.size_bytes,
+                   last_used_at = now()""")
+        .params(state.id().hex(), state.parent().map(StateId::hex).orElse(null), state.stepDigest().orElse(null),
+            store.backend().configName(), size, state.buildCostMillis(), state.owner().orElse(null), state.visibility())
+        .update();
+  }
+
+  @Override
+  public void restore(StateId id, Path workspace) {
+    int leased = jdbc.sql("""
+            UPDATE snapshot_cache.state
+               SET in_use_until = greatest(coalesce(in_use_until, now()), now() + CAST(? AS interval)),
+                   use_count = use_count + 1, last_used_at = now()
+             WHERE id = ? AND snapshot""")
+        .params(RESTORE_LEASE, id.hex())
+        .update();
+    if (leased == 0) {
+      throw new TaidonException(ErrorCode.NOT_FOUND, "state " + id.shortForm() + " has no snapshot in the cache");
+    }
+    store.restore(id, workspace);
+  }
+
+  @Override
+  public int longestCachedPrefix(List<StateId> chain) {
+    if (chain.isEmpty()) {
+      return -1;
+    }
+    String[] ids = chain.stream().map(StateId::hex).toArray(String[]::new);
+    Long position = jdbc.sql("""
+            SELECT max(c.position) FROM unnest(CAST(? AS text[])) WITH ORDINALITY AS c(id, position)
+              JOIN snapshot_cache.state s ON s.id = c.id AND s.snapshot""")
+        .param(ids)
+        .query(Long.class)
+        .optional()
+        .orElse(null);
+    return position == null ? -1 : (int) (position - 1);
+  }
+
+  @Override
+  public Optional<StateInfo> describe(StateId id) {
+    return jdbc.sql("SELECT * FROM snapshot_cache.state WHERE id = ?").param(id.hex()).query(StateCache::info).optional();
+  }
+
+  @Override
+  public void pin(StateId id) {
+    if (jdbc.sql("UPDATE snapshot_cache.state SET pins = pins + 1 WHERE id = ?").param(id.hex()).update() == 0) {
+      throw new TaidonException(ErrorCode.NOT_FOUND, "state " + id.shortForm() + " is not known");
+    }
+  }
+
+  @Override
+  public void unpin(StateId id) {
+    if (jdbc.sql("UPDATE snapshot_cache.state SET pins = pins - 1 WHERE id = ? AND pins > 0").param(id.hex()).update() == 0) {
+      throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "state " + id.shortForm() + " is not pinned");
+    }
+  }
+
+  /**
+   * Frees space down to the low watermark. The amount to free is computed once, because file
+   * systems (btrfs above all) return the space of deleted snapshots asynchronously; evicting "until
+   * usage drops" would evict far more than needed.
+   */
+  @Override
+  public EvictionReport evict() {
+    Fullness fullness = fullness();
+    long toFree = fullness.bytesAbove(settings.lowWatermark());
+    List<StateId> evicted = new ArrayList<>();
+    long freed = 0;
+    while (freed < toFree) {
+      Optional<Candidate> candidate = nextCandidate();
+      if (candidate.isEmpty()) {
+        break;
+      }
+      StateId id = candidate.get().id();
+      // Claim it first: a restore that leased it meanwhile, or a child published meanwhile, keeps it.
+      int claimed = jdbc.sql("""
+              UPDATE snapshot_cache.state s SET snapshot = false
+               WHERE id = ? AND snapshot AND pins = 0 AND (in_use_until IS NULL OR in_use_until < now())
+                 AND NOT EXISTS (SELECT 1 FROM snapshot_cache.state c WHERE c.parent_id = s.id AND c.snapshot)""")
+          .param(id.hex()).update();
+      if (claimed == 1) {
+        store.delete(id);
+        evicted.add(id);
+        freed += candidate.get().sizeBytes();
+        log.info("Evicted state {} ({} bytes)", id.shortForm(), candidate.get().sizeBytes());
+      }
+    }
+    return new EvictionReport(evicted, freed, fullness.fractionAfterFreeing(freed));
+  }
+
+  /**
+   * How full the store is: against its file system, and, with a configured capacity, the snapshots
+   * against it; the fuller of the two decides.
+   */
+  private record Fullness(long used, long total) {
+    double fraction() {
+      return total == 0 ? 1.0 : (double) used / total;
+    }
+
+    long bytesAbove(double watermark) {
+      return Math.max(0, used - (long) (watermark * total));
+    }
+
+    double fractionAfterFreeing(long freed) {
+      return total == 0 ? 1.0 : (double) Math.max(0, used - freed) / total;
+    }
+  }
+
+  private Fullness fullness() {
+    StoreUsage disk = store.usage();
+    Fullness byDisk = new Fullness(disk.totalBytes() - disk.usableBytes(), disk.totalBytes());
+    if (settings.capacity().toBytes() == 0) {
+      return byDisk;
+    }
+    long snapshots = jdbc.sql("SELECT coalesce(sum(size_bytes), 0) FROM snapshot_cache.state WHERE snapshot")
+        .query(Long.class).single();
+    Fullness byCapacity = new Fullness(snapshots, settings.capacity().toBytes());
+    return byCapacity.fraction() > byDisk.fraction() ? byCapacity : byDisk;
+  }
+
+  /** Evicts when above the high watermark; refuses with STORE_FULL when nothing may be evicted. */
+  private void makeRoom() {
+    if (fullness().fraction() <= settings.highWatermark()) {
+      return;
+    }
+    EvictionReport report = evict();
+    if (report.usedFraction() > settings.highWatermark()) {
+      Map<String, Object> facts = jdbc.sql("""
+              SELECT count(*) FILTER (WHERE snapshot) AS snapshots,
+                     count(*) FILTER (WHERE snapshot AND pins > 0) AS pinned,
+                     count(*) FILTER (WHERE snapshot AND in_use_until > now()) AS in_use
+                FROM snapshot_cache.state""").query().singleRow();
+      throw new TaidonException(ErrorCode.STORE_FULL, String.format(
+          "the state store is %.0f%% full (high watermark %.0f%%) and none of its %s snapshots may be evicted "
+              + "(%s pinned, %s in use, the rest have cached children): unpin states or enlarge the store",
+          report.usedFraction() * 100, settings.highWatermark() * 100, facts.get("snapshots"), facts.get("pinned"),
+          facts.get("in_use")), Map.of("usedFraction", report.usedFraction(), "snapshots", facts.get("snapshots"),
+              "pinned", facts.get("pinned"), "inUse", facts.get("in_use")), null);
+    }
+  }
+
+  private record Candidate(StateId id, long sizeBytes) {}
+
+  /**
+   * The snapshot to evict next: a leaf (no child has a snapshot, so the cache stays prefix-closed),
+   * neither pinned nor in use, and among those the one whose loss costs least for the space it
+   * frees: big, long unused, rarely used and cheap to rebuild go first.
+   */
+  private Optional<Candidate> nextCandidate() {
+    return jdbc.sql("""
+            SELECT s.id, s.size_bytes FROM snapshot_cache.state s
+             WHERE s.snapshot AND s.pins = 0 AND (s.in_use_until IS NULL OR s.in_use_until < now())
+               AND NOT EXISTS (SELECT 1 FROM snapshot_cache.state c WHERE c.parent_id = s.id AND c.snapshot)
+             ORDER BY (s.size_bytes + 1)::float8 * (extract(epoch FROM now() - s.last_used_at) + 1)
+                      / ((s.build_cost_ms + 1)::float8 * (s.use_count + 1)) DESC, s.id
+             LIMIT 1""")
+        .query((rs, n) -> new Candidate(new StateId(rs.getString(1)), rs.getLong(2)))
+        .optional();
+  }
+
+  /**
+   * Makes the state tree and the store agree after a crash: half-published snapshots are removed,
+   * a snapshot without a row saying so is removed, a row whose snapshot is gone says so.
+   */
+  void reconcile() {
+    int debris = store.collectDebris();
+    Set<StateId> stored = store.states();
+    List<String> recorded = jdbc.sql("SELECT id FROM snapshot_cache.state WHERE snapshot").query(String.class).list();
+    int orphans = 0;
+    for (StateId id : stored) {
+      if (!recorded.contains(id.hex())) {
+        store.delete(id);
+        orphans++;
+      }
+    }
+    int lost = 0;
+    for (String id : recorded) {
+      if (!stored.contains(new StateId(id))) {
+        lost += jdbc.sql("UPDATE snapshot_cache.state SET snapshot = false WHERE id = ?").param(id).update();
+      }
+    }
+    if (debris + orphans + lost > 0) {
+      log.warn("State cache reconciled after an unclean stop: {} half-published snapshots and {} unrecorded snapshots "
+          + "removed, {} states marked as without snapshot", debris, orphans, lost);
+    }
+  }
+
+  private static StateInfo info(ResultSet rs, int row) throws SQLException {
+    return new StateInfo(new StateId(rs.getString("id")),
+        Optional.ofNullable(rs.getString("parent_id")).map(StateId::new),
+        rs.getBoolean("snapshot"), rs.getLong("size_bytes"), rs.getLong("build_cost_ms"),
+        rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("last_used_at").toInstant(),
+        rs.getLong("use_count"), rs.getInt("pins"), Optional.ofNullable(rs.getString("owner")),
+        rs.getString("visibility"));
+  }
+}

@@ -1,0 +1,153 @@
+package dev.taidon.snapshotcache.internal;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.core.command.Command;
+import dev.taidon.core.command.CommandResult;
+import dev.taidon.core.command.CommandRunner;
+import dev.taidon.snapshotcache.StoreBackend;
+import dev.taidon.snapshotcache.StoreSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the state store's backend from the file system under the data directory, and says in one
+ * log line which and why: btrfs where the store is on btrfs; reflink where {@code cp
+ * --reflink=always} works (XFS with reflink, or btrfs without the btrfs tool); otherwise, when the
+ * platform runs as root, a btrfs file system in a sparse loop image inside the data directory; and
+ * plain copies as the last resort, with a warning that says how to get the fast path.
+ */
+final class StateStoreLocator {
+  private static final Logger log = LoggerFactory.getLogger(StateStoreLocator.class);
+
+  private final CommandRunner runner;
+
+  StateStoreLocator(CommandRunner runner) {
+    this.runner = runner;
+  }
+
+  /** A located store and, for a loop image, what unmounts it. */
+  record Located(CowStateStore store, Optional<Path> loopMount) {}
+
+  Located open(StoreSettings settings, Path storeDirectory, Path loopImage, boolean root) {
+    createDirectory(storeDirectory);
+    if (!settings.backend().equals(StoreSettings.AUTO)) {
+      StoreBackend wanted = StoreBackend.valueOf(settings.backend().toUpperCase(java.util.Locale.ROOT));
+      if (!supports(wanted, storeDirectory)) {
+        throw new TaidonException(ErrorCode.INVALID_CONFIGURATION, "taidon.store.backend=" + settings.backend()
+            + " but " + storeDirectory + " (" + fileSystemType(storeDirectory) + ") does not support it");
+      }
+      log.info("State store: {} in {} (configured by taidon.store.backend)", wanted.configName(), storeDirectory);
+      return new Located(new CowStateStore(wanted, storeDirectory, runner), Optional.empty());
+    }
+    String type = fileSystemType(storeDirectory);
+    if (type.equals("btrfs") && supports(StoreBackend.BTRFS, storeDirectory)) {
+      log.info("State store: btrfs subvolume snapshots in {} (the data directory is on btrfs)", storeDirectory);
+      return new Located(new CowStateStore(StoreBackend.BTRFS, storeDirectory, runner), Optional.empty());
+    }
+    if (supports(StoreBackend.REFLINK, storeDirectory)) {
+      log.info("State store: reflink clones in {} (the {} file system supports cp --reflink)", storeDirectory, type);
+      return new Located(new CowStateStore(StoreBackend.REFLINK, storeDirectory, runner), Optional.empty());
+    }
+    if (root && settings.loopImage()) {
+      Optional<String> refused = mountLoopImage(settings, storeDirectory, loopImage);
+      if (refused.isEmpty()) {
+        log.info("State store: btrfs subvolume snapshots in a {} loop image {} mounted on {} (the data directory is on "
+            + "{}, which has neither snapshots nor reflinks)", settings.loopImageSize(), loopImage, storeDirectory, type);
+        return new Located(new CowStateStore(StoreBackend.BTRFS, storeDirectory, runner), Optional.of(storeDirectory));
+      }
+      log.warn("State store: could not create a btrfs loop image ({}); falling back to plain copies", refused.get());
+    }
+    log.warn("State store: plain copies in {} ({} has neither snapshots nor reflinks). Every snapshot and restore copies "
+        + "the whole database: put the data directory on btrfs or on XFS with reflink=1, or run as root so the "
+        + "platform can create a loop-backed btrfs store (taidon.store.loop-image)", storeDirectory, type);
+    return new Located(new CowStateStore(StoreBackend.COPY, storeDirectory, runner), Optional.empty());
+  }
+
+  /** Unmounts a loop-image store mounted by {@link #open}. */
+  void unmount(Path mountPoint) {
+    CommandResult result = runner.execute(Command.of("umount", mountPoint.toString()));
+    if (!result.succeeded()) {
+      log.warn("Could not unmount the state store {}: {}", mountPoint, result.stderr().strip());
+    }
+  }
+
+  private boolean supports(StoreBackend backend, Path directory) {
+    return switch (backend) {
+      case BTRFS -> fileSystemType(directory).equals("btrfs") && runner.execute(Command.of("btrfs", "--version")).succeeded();
+      case REFLINK -> reflinkWorks(directory);
+      case COPY -> true;
+    };
+  }
+
+  private boolean reflinkWorks(Path directory) {
+    Path probe = directory.resolve(".reflink-probe");
+    Path clone = directory.resolve(".reflink-probe-clone");
+    try {
+      Files.writeString(probe, "taidon", StandardCharsets.US_ASCII);
+      return runner.execute(Command.of("cp", "--reflink=always", probe.toString(), clone.toString())).succeeded();
+    } catch (IOException e) {
+      return false;
+    } finally {
+      try {
+        Files.deleteIfExists(probe);
+        Files.deleteIfExists(clone);
+      } catch (IOException ignored) {
+        // A leftover probe file is harmless and overwritten next time.
+      }
+    }
+  }
+
+  /** Creates (once) and mounts the loop image; returns why not when it cannot. */
+  private Optional<String> mountLoopImage(StoreSettings settings, Path mountPoint, Path image) {
+    if (fileSystemType(mountPoint).equals("btrfs")) {
+      return Optional.empty();
+    }
+    if (!runner.execute(Command.of("mkfs.btrfs", "--version")).succeeded()) {
+      return Optional.of("mkfs.btrfs is not installed; install btrfs-progs");
+    }
+    try {
+      if (!Files.exists(image)) {
+        Path partial = image.resolveSibling(image.getFileName() + ".partial");
+        Files.deleteIfExists(partial);
+        CommandResult truncate = runner.execute(Command.of("truncate", "-s", Long.toString(settings.loopImageSize().toBytes()),
+            partial.toString()));
+        if (!truncate.succeeded()) {
+          return Optional.of(truncate.stderr().strip());
+        }
+        CommandResult mkfs = runner.execute(Command.of("mkfs.btrfs", "-q", "-L", "taidon-store", partial.toString()));
+        if (!mkfs.succeeded()) {
+          Files.deleteIfExists(partial);
+          return Optional.of("mkfs.btrfs failed: " + mkfs.stderr().strip());
+        }
+        Files.move(partial, image);
+      }
+      CommandResult mount = runner.execute(Command.of("mount", "-o", "loop", image.toString(), mountPoint.toString()));
+      return mount.succeeded() ? Optional.empty() : Optional.of("mount failed: " + mount.stderr().strip());
+    } catch (IOException e) {
+      return Optional.of(e.getMessage());
+    }
+  }
+
+  static String fileSystemType(Path directory) {
+    try {
+      return Files.getFileStore(directory).type();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void createDirectory(Path directory) {
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the state store directory " + directory, e);
+    }
+  }
+}

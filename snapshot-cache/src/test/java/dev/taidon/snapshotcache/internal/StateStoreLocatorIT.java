@@ -1,0 +1,97 @@
+package dev.taidon.snapshotcache.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taidon.core.command.ProcessCommandRunner;
+import dev.taidon.snapshotcache.StoreBackend;
+import dev.taidon.snapshotcache.StoreSettings;
+import dev.taidon.testkit.LoopFileSystem;
+import dev.taidon.testkit.TestDirectories;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+/** Backend detection on real file systems. */
+class StateStoreLocatorIT {
+  private final StateStoreLocator locator = new StateStoreLocator(new ProcessCommandRunner());
+
+  private static StoreSettings settings(String backend, boolean loopImage) {
+    return new StoreSettings(backend, loopImage, DataSize.ofMegabytes(300), DataSize.ofBytes(0), 0.9, 0.8);
+  }
+
+  @Test
+  void choosesBtrfsSnapshotsOnBtrfs() {
+    try (LoopFileSystem btrfs = LoopFileSystem.btrfs(200)) {
+      StateStoreLocator.Located located = locator.open(settings("auto", true), btrfs.root().resolve("store"),
+          btrfs.root().resolve("store.img"), true);
+      assertThat(located.store().backend()).isEqualTo(StoreBackend.BTRFS);
+      assertThat(located.loopMount()).isEmpty();
+    }
+  }
+
+  @Test
+  void choosesReflinksOnXfsWithReflink() {
+    try (LoopFileSystem xfs = LoopFileSystem.xfs(300)) {
+      StateStoreLocator.Located located = locator.open(settings("auto", true), xfs.root().resolve("store"),
+          xfs.root().resolve("store.img"), true);
+      assertThat(located.store().backend()).isEqualTo(StoreBackend.REFLINK);
+    }
+  }
+
+  @Test
+  void onAFileSystemWithoutEitherARootPlatformMountsABtrfsLoopImageAndReusesItAfterARestart() {
+    LoopFileSystem.requireRoot();
+    Path base = TestDirectories.create("locator");
+    try {
+      Path store = base.resolve("store");
+      Path image = base.resolve("store.img");
+      assertThat(StateStoreLocator.fileSystemType(base)).as("precondition: the temp directory is not btrfs")
+          .isNotEqualTo("btrfs");
+      StateStoreLocator.Located located = locator.open(settings("auto", true), store, image, true);
+      assertThat(located.store().backend()).isEqualTo(StoreBackend.BTRFS);
+      assertThat(located.loopMount()).contains(store);
+      assertThat(StateStoreLocator.fileSystemType(store)).isEqualTo("btrfs");
+      assertThat(image.toFile().length()).as("sparse image of the configured size").isEqualTo(300L << 20);
+
+      // A crash leaves it mounted; the next start uses the mount as it is.
+      StateStoreLocator.Located again = locator.open(settings("auto", true), store, image, true);
+      assertThat(again.store().backend()).isEqualTo(StoreBackend.BTRFS);
+      locator.unmount(store);
+      assertThat(StateStoreLocator.fileSystemType(store)).isNotEqualTo("btrfs");
+
+      // After a clean stop the image is mounted again, not created anew.
+      long modified = image.toFile().lastModified();
+      StateStoreLocator.Located remounted = locator.open(settings("auto", true), store, image, true);
+      assertThat(remounted.store().backend()).isEqualTo(StoreBackend.BTRFS);
+      assertThat(image.toFile().lastModified()).isGreaterThanOrEqualTo(modified);
+      locator.unmount(store);
+    } finally {
+      TestDirectories.delete(base);
+    }
+  }
+
+  @Test
+  void fallsBackToCopiesWhenLoopImagesAreNotAllowed() {
+    Path base = TestDirectories.create("locator-copy");
+    try {
+      StateStoreLocator.Located located = locator.open(settings("auto", false), base.resolve("store"),
+          base.resolve("store.img"), true);
+      assertThat(located.store().backend()).isEqualTo(StoreBackend.COPY);
+      assertThat(base.resolve("store.img")).doesNotExist();
+    } finally {
+      TestDirectories.delete(base);
+    }
+  }
+
+  @Test
+  void refusesAConfiguredBackendTheFileSystemCannotDo() {
+    Path base = TestDirectories.create("locator-refuse");
+    try {
+      assertThatThrownBy(() -> locator.open(settings("btrfs", false), base.resolve("store"), base.resolve("img"), true))
+          .hasMessageContaining("taidon.store.backend=btrfs").hasMessageContaining("does not support it");
+    } finally {
+      TestDirectories.delete(base);
+    }
+  }
+}
