@@ -1,8 +1,56 @@
 package dev.taidon.envmanager;
 
-/** Sandbox lifecycle on the pinned PostgreSQL engine. */
+import dev.taidon.snapshotcache.NewState;
+import dev.taidon.snapshotcache.StateId;
+import java.util.List;
+
+/**
+ * Sandbox lifecycle: every learner's own PostgreSQL, created from a cached state, moved between hot,
+ * warm and cold by use and idle time, within the owner's quotas. Callers are other roles; they have
+ * already checked that the caller may act for {@code owner}.
+ */
 public interface EnvManager {
 
   /** The engine every sandbox runs on, and the fingerprint that roots every state id. */
   EngineInfo engine();
+
+  /** The state of an empty learner database on this engine: the root of every chain. */
+  StateId rootState();
+
+  /**
+   * Creates a sandbox at {@code state} for {@code owner}, hot. A pre-started sandbox from the pool is
+   * handed out when one sits at that state.
+   *
+   * @throws dev.taidon.core.TaidonException {@code QUOTA_EXCEEDED} naming the limit when the owner
+   *     has as many sandboxes as allowed; {@code NOT_FOUND} when the state has no snapshot
+   */
+  SandboxInfo createSandbox(String owner, OwnerKind kind, StateId state);
+
+  /**
+   * Makes the sandbox hot and returns how to reach it: as it is when hot, started when warm,
+   * recreated from its last state when cold. Counts as use for idle times.
+   *
+   * @throws dev.taidon.core.TaidonException {@code QUOTA_EXCEEDED} when the owner already has as many
+   *     hot sandboxes as allowed
+   */
+  SandboxEndpoint openSandbox(SandboxId id);
+
+  /** Stops the sandbox, keeping its data (hot to warm). */
+  void stopSandbox(SandboxId id);
+
+  /** Deletes the sandbox and its data. */
+  void deleteSandbox(SandboxId id);
+
+  SandboxInfo describeSandbox(SandboxId id);
+
+  List<SandboxInfo> sandboxesOf(String owner);
+
+  /**
+   * Publishes the sandbox's data as {@code state} at a step boundary (no statement running, no
+   * transaction open) and remembers it as the sandbox's state.
+   */
+  void publishState(SandboxId id, NewState state);
+
+  /** Replaces the sandbox's data with a clone of {@code state} (discarding what it held). */
+  void resetSandbox(SandboxId id, StateId state);
 }

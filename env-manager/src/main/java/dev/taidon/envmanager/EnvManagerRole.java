@@ -16,7 +16,7 @@ public final class EnvManagerRole {
       Set.of("snapshot-cache", "audit-log"),
       EnvManagerConfiguration.class,
       List.of(EnvManager.class),
-      Optional.empty());
+      Optional.of("env_manager"));
 
   private EnvManagerRole() {}
 }

@@ -96,9 +96,9 @@ public final class PostgresInstance {
     try {
       Files.createDirectories(spec.dataDirectory().getParent());
       if (!Files.isDirectory(spec.dataDirectory())) {
-        Files.createDirectory(spec.dataDirectory(), PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(spec.dataDirectory());
       }
+      Files.setPosixFilePermissions(spec.dataDirectory(), PosixFilePermissions.fromString("rwx------"));
       account.own(spec.dataDirectory());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + spec.dataDirectory(), e);

@@ -59,7 +59,7 @@ final class StateStoreLocator {
       Optional<String> refused = mountLoopImage(settings, storeDirectory, loopImage);
       if (refused.isEmpty()) {
         log.info("State store: btrfs subvolume snapshots in a {} loop image {} mounted on {} (the data directory is on "
-            + "{}, which has neither snapshots nor reflinks)", settings.loopImageSize(), loopImage, storeDirectory, type);
+            + "{}, which has neither snapshots nor reflinks)", settings.loopImageSize().toMegabytes() + " MB", loopImage, storeDirectory, type);
         return new Located(new CowStateStore(StoreBackend.BTRFS, storeDirectory, runner), Optional.of(storeDirectory));
       }
       log.warn("State store: could not create a btrfs loop image ({}); falling back to plain copies", refused.get());

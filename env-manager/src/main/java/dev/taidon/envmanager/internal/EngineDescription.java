@@ -2,31 +2,20 @@ package dev.taidon.envmanager.internal;
 
 import dev.taidon.core.FieldDigest;
 import dev.taidon.envmanager.EngineInfo;
-import dev.taidon.envmanager.EnvManager;
-import dev.taidon.pg.PostgresBinaries;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The env-manager whose sandboxes are PostgreSQL processes on this machine. */
-final class LocalEnvManager implements EnvManager {
-  /** Raised whenever the layout of a stored state changes incompatibly. */
+/** The engine sandboxes run on, and its fingerprint: the root of every state id. */
+final class EngineDescription {
+  /** Raised whenever the layout of a stored state or the sandbox set-up changes incompatibly. */
   static final int STATE_FORMAT_VERSION = 1;
   /**
-   * How sandbox clusters are created. Part of the engine fingerprint: changing them changes every
-   * state id. UTF-8 and the C locale make sorting and formatting independent of the host.
+   * How sandbox clusters are created. Part of the fingerprint: changing them changes every state id.
+   * UTF-8 and the C locale make sorting and formatting independent of the host.
    */
   static final List<String> SANDBOX_INITDB_OPTIONS = List.of("--encoding=UTF8", "--locale=C", "--auth=trust");
 
-  private final EngineInfo engine;
-
-  LocalEnvManager(PostgresBinaries binaries) {
-    this.engine = describe(binaries.version(), SANDBOX_INITDB_OPTIONS, STATE_FORMAT_VERSION);
-  }
-
-  @Override
-  public EngineInfo engine() {
-    return engine;
-  }
+  private EngineDescription() {}
 
   static EngineInfo describe(String version, List<String> initdbOptions, int formatVersion) {
     List<String> fields = new ArrayList<>();
@@ -35,5 +24,9 @@ final class LocalEnvManager implements EnvManager {
     fields.addAll(initdbOptions);
     fields.add(Integer.toString(formatVersion));
     return new EngineInfo(version, initdbOptions, formatVersion, FieldDigest.sha256(fields));
+  }
+
+  static EngineInfo of(String postgresVersion) {
+    return describe(postgresVersion, SANDBOX_INITDB_OPTIONS, STATE_FORMAT_VERSION);
   }
 }

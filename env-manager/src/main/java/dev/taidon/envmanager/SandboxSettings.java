@@ -1,0 +1,85 @@
+package dev.taidon.envmanager;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Sandbox limits and idle times ({@code taidon.sandbox.*}), validated at start.
+ *
+ * @param anonymousMaxSandboxes sandboxes an anonymous account may have
+ * @param anonymousMaxHot of those, how many may run at once
+ * @param anonymousHotIdle an anonymous sandbox unused this long is stopped (hot to warm)
+ * @param anonymousWarmIdle an anonymous sandbox stopped this long loses its data (warm to cold)
+ * @param registeredMaxSandboxes sandboxes a registered account may have
+ * @param registeredMaxHot of those, how many may run at once
+ * @param registeredHotIdle idle time before a registered sandbox is stopped
+ * @param registeredWarmIdle idle time before a registered sandbox loses its data
+ * @param diskLimit the most a sandbox's data may grow to; beyond it the sandbox is stopped
+ * @param poolSize pre-started sandboxes kept at the root state, for instant hand-out
+ * @param startTimeout how long a sandbox may take to start
+ * @param maintenanceInterval how often idle times, disk limits and the pool are checked
+ */
+@ConfigurationProperties("taidon.sandbox")
+public record SandboxSettings(
+    @DefaultValue("3") int anonymousMaxSandboxes,
+    @DefaultValue("1") int anonymousMaxHot,
+    @DefaultValue("10m") Duration anonymousHotIdle,
+    @DefaultValue("2h") Duration anonymousWarmIdle,
+    @DefaultValue("20") int registeredMaxSandboxes,
+    @DefaultValue("3") int registeredMaxHot,
+    @DefaultValue("30m") Duration registeredHotIdle,
+    @DefaultValue("7d") Duration registeredWarmIdle,
+    @DefaultValue("1GB") DataSize diskLimit,
+    @DefaultValue("2") int poolSize,
+    @DefaultValue("30s") Duration startTimeout,
+    @DefaultValue("15s") Duration maintenanceInterval) {
+
+  public SandboxSettings {
+    positive("anonymous-max-sandboxes", anonymousMaxSandboxes);
+    positive("anonymous-max-hot", anonymousMaxHot);
+    positive("registered-max-sandboxes", registeredMaxSandboxes);
+    positive("registered-max-hot", registeredMaxHot);
+    if (poolSize < 0 || poolSize > 100) {
+      throw invalid("taidon.sandbox.pool-size must be between 0 and 100, not " + poolSize);
+    }
+    if (diskLimit.toMegabytes() < 16) {
+      throw invalid("taidon.sandbox.disk-limit must be at least 16MB, not " + diskLimit);
+    }
+    for (Duration duration : new Duration[] {anonymousHotIdle, anonymousWarmIdle, registeredHotIdle, registeredWarmIdle,
+        startTimeout, maintenanceInterval}) {
+      if (duration.isNegative() || duration.isZero()) {
+        throw invalid("taidon.sandbox durations must be positive, not " + duration);
+      }
+    }
+  }
+
+  public int maxSandboxes(OwnerKind kind) {
+    return kind == OwnerKind.REGISTERED ? registeredMaxSandboxes : anonymousMaxSandboxes;
+  }
+
+  public int maxHot(OwnerKind kind) {
+    return kind == OwnerKind.REGISTERED ? registeredMaxHot : anonymousMaxHot;
+  }
+
+  public Duration hotIdle(OwnerKind kind) {
+    return kind == OwnerKind.REGISTERED ? registeredHotIdle : anonymousHotIdle;
+  }
+
+  public Duration warmIdle(OwnerKind kind) {
+    return kind == OwnerKind.REGISTERED ? registeredWarmIdle : anonymousWarmIdle;
+  }
+
+  private static void positive(String name, int value) {
+    if (value < 1) {
+      throw invalid("taidon.sandbox." + name + " must be at least 1, not " + value);
+    }
+  }
+
+  private static TaidonException invalid(String message) {
+    return new TaidonException(ErrorCode.INVALID_CONFIGURATION, message);
+  }
+}

@@ -1,0 +1,239 @@
+package dev.taidon.envmanager.internal;
+
+import dev.taidon.core.DataDirectory;
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.core.command.Command;
+import dev.taidon.core.command.CommandRunner;
+import dev.taidon.envmanager.Presence;
+import dev.taidon.envmanager.SandboxEndpoint;
+import dev.taidon.envmanager.SandboxId;
+import dev.taidon.envmanager.SandboxRuntime;
+import dev.taidon.pg.OsAccount;
+import dev.taidon.pg.PostgresBinaries;
+import dev.taidon.pg.PostgresInstance;
+import dev.taidon.snapshotcache.NewState;
+import dev.taidon.snapshotcache.Snapshots;
+import dev.taidon.snapshotcache.StateId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Sandboxes as PostgreSQL processes on this machine: one data directory each, a workspace of the
+ * state store cloned from a state, served on a Unix socket in a directory only the platform can
+ * enter.
+ */
+final class LocalSandboxRuntime implements SandboxRuntime {
+  static final String LEARNER = "learner";
+
+  /**
+   * Server settings of every sandbox. Sized for density (hundreds of idle instances on a machine):
+   * small shared memory, few connections, no I/O worker or parallel worker processes. Durability
+   * against a machine crash is traded for speed ({@code fsync=off}): a sandbox's truth is its state
+   * in the cache, and states are only published after a CHECKPOINT or a clean stop. Commits still
+   * reach the operating system before they are acknowledged, so a killed server loses nothing. Learner limits that only a superuser may change live here
+   * ({@code temp_file_limit}); limits a session may lower are role defaults set by the runner.
+   */
+  static final Map<String, String> SETTINGS = settings();
+
+  private final Snapshots snapshots;
+  private final PostgresBinaries binaries;
+  private final OsAccount account;
+  private final CommandRunner runner;
+  private final DataDirectory data;
+  private final Duration startTimeout;
+  private final Map<SandboxId, PostgresInstance> instances = new ConcurrentHashMap<>();
+
+  LocalSandboxRuntime(Snapshots snapshots, PostgresBinaries binaries, OsAccount account, CommandRunner runner,
+      DataDirectory data, Duration startTimeout) {
+    this.snapshots = snapshots;
+    this.binaries = binaries;
+    this.account = account;
+    this.runner = runner;
+    this.data = data;
+    this.startTimeout = startTimeout;
+  }
+
+  private static Map<String, String> settings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("shared_buffers", "16MB");
+    settings.put("max_connections", "12");
+    settings.put("superuser_reserved_connections", "2");
+    settings.put("io_method", "sync");
+    settings.put("max_worker_processes", "2");
+    settings.put("max_parallel_workers", "0");
+    settings.put("max_parallel_workers_per_gather", "0");
+    settings.put("max_wal_senders", "0");
+    settings.put("wal_level", "minimal");
+    settings.put("fsync", "off");
+    settings.put("full_page_writes", "off");
+    settings.put("checkpoint_timeout", "1h");
+    settings.put("max_wal_size", "256MB");
+    settings.put("autovacuum_naptime", "5min");
+    settings.put("logging_collector", "off");
+    settings.put("log_min_messages", "warning");
+    settings.put("temp_file_limit", "256MB");
+    settings.put("work_mem", "4MB");
+    settings.put("maintenance_work_mem", "16MB");
+    settings.put("idle_in_transaction_session_timeout", "10min");
+    settings.put("timezone", "UTC");
+    settings.put("lc_messages", "C");
+    return java.util.Collections.unmodifiableMap(settings);
+  }
+
+  private PostgresInstance instance(SandboxId id) {
+    return instances.computeIfAbsent(id, key -> new PostgresInstance(binaries, account, runner, new PostgresInstance.Spec(
+        workspace(key), data.sockets().resolve(key.value()), data.logs().resolve("sandboxes").resolve(key + ".log"),
+        SETTINGS)));
+  }
+
+  Path workspace(SandboxId id) {
+    return snapshots.workspaces().resolve(id.value());
+  }
+
+  @Override
+  public void materialize(SandboxId id, StateId state) {
+    Path workspace = workspace(id);
+    snapshots.restore(state, workspace);
+    try {
+      // A snapshot of a running server holds its lock file; the clone has no server yet.
+      Files.deleteIfExists(workspace.resolve("postmaster.pid"));
+      Files.deleteIfExists(workspace.resolve("postmaster.opts"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void initialize(SandboxId id) {
+    snapshots.createWorkspace(workspace(id));
+    PostgresInstance instance = instance(id);
+    instance.initdb(List.of("--no-sync"));
+    instance.start(startTimeout);
+    try (Connection connection = instance.connect("postgres"); Statement statement = connection.createStatement()) {
+      statement.execute("CREATE ROLE " + LEARNER + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+      statement.execute("CREATE DATABASE " + LEARNER + " OWNER " + LEARNER + " TEMPLATE template0");
+      statement.execute("REVOKE ALL ON DATABASE postgres FROM PUBLIC");
+      statement.execute("REVOKE ALL ON DATABASE template1 FROM PUBLIC");
+    } catch (SQLException e) {
+      throw new TaidonException(ErrorCode.SANDBOX_FAILED, "cannot prepare the learner database: " + e.getMessage(), e);
+    }
+    try (Connection connection = instance.connect(LEARNER); Statement statement = connection.createStatement()) {
+      statement.execute("ALTER SCHEMA public OWNER TO " + LEARNER);
+    } catch (SQLException e) {
+      throw new TaidonException(ErrorCode.SANDBOX_FAILED, "cannot prepare the learner schema: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public SandboxEndpoint start(SandboxId id) {
+    if (!Files.isDirectory(workspace(id))) {
+      throw new TaidonException(ErrorCode.NOT_FOUND, "sandbox " + id + " has no data on this machine");
+    }
+    PostgresInstance instance = instance(id);
+    instance.start(startTimeout);
+    return new SandboxEndpoint(instance.jdbcUrl(LEARNER), LEARNER);
+  }
+
+  @Override
+  public void stop(SandboxId id) {
+    PostgresInstance instance = instances.get(id);
+    if (instance != null) {
+      instance.stop();
+    }
+  }
+
+  @Override
+  public void destroy(SandboxId id) {
+    PostgresInstance instance = instance(id);
+    instance.stop();
+    instance.stopOrphan();
+    instances.remove(id);
+    snapshots.deleteWorkspace(workspace(id));
+    try {
+      Files.deleteIfExists(data.sockets().resolve(id.value()));
+      Files.deleteIfExists(data.logs().resolve("sandboxes").resolve(id + ".log"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void snapshot(SandboxId id, NewState state) {
+    PostgresInstance instance = instance(id);
+    boolean running = instance.isRunning();
+    if (running && snapshots.backend().atomicSnapshots()) {
+      executeAsSuperuser(id, "postgres", "CHECKPOINT");
+      snapshots.publish(workspace(id), state);
+      return;
+    }
+    instance.stop();
+    try {
+      snapshots.publish(workspace(id), state);
+    } finally {
+      if (running) {
+        instance.start(startTimeout);
+      }
+    }
+  }
+
+  @Override
+  public Presence presence(SandboxId id) {
+    PostgresInstance instance = instances.get(id);
+    if (instance != null && instance.isRunning()) {
+      return Presence.HOT;
+    }
+    return Files.isDirectory(workspace(id)) ? Presence.WARM : Presence.COLD;
+  }
+
+  @Override
+  public Set<SandboxId> present() {
+    Set<SandboxId> ids = new TreeSet<>(java.util.Comparator.comparing(SandboxId::value));
+    try (Stream<Path> entries = Files.list(snapshots.workspaces())) {
+      entries.map(path -> path.getFileName().toString()).filter(name -> name.matches("sb-[0-9a-f]{32}"))
+          .forEach(name -> ids.add(new SandboxId(name)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ids;
+  }
+
+  @Override
+  public long diskUsage(SandboxId id) {
+    Path workspace = workspace(id);
+    if (!Files.isDirectory(workspace)) {
+      return 0;
+    }
+    String out = runner.run(Command.of("du", "-s", "--block-size=1", workspace.toString())).stdout().strip();
+    return Long.parseLong(out.split("\\s+")[0]);
+  }
+
+  @Override
+  public void executeAsSuperuser(SandboxId id, String database, String sql) {
+    try (Connection connection = instance(id).connect(database); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    } catch (SQLException e) {
+      throw new TaidonException(ErrorCode.SANDBOX_FAILED, "sandbox " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops servers that an earlier platform process left running on sandbox data directories. */
+  void stopOrphans() {
+    for (SandboxId id : present()) {
+      instance(id).stopOrphan();
+    }
+  }
+}

@@ -1,0 +1,369 @@
+package dev.taidon.envmanager.internal;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.envmanager.EngineInfo;
+import dev.taidon.envmanager.EnvManager;
+import dev.taidon.envmanager.OwnerKind;
+import dev.taidon.envmanager.Presence;
+import dev.taidon.envmanager.SandboxEndpoint;
+import dev.taidon.envmanager.SandboxId;
+import dev.taidon.envmanager.SandboxInfo;
+import dev.taidon.envmanager.SandboxRuntime;
+import dev.taidon.envmanager.SandboxSettings;
+import dev.taidon.snapshotcache.NewState;
+import dev.taidon.snapshotcache.SnapshotCache;
+import dev.taidon.snapshotcache.StateId;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The env-manager: sandboxes in the control database ({@code env_manager.sandbox}) and in the
+ * runtime, kept in step. Operations on one sandbox are serialised; a row is written before the
+ * runtime creates data and after it removes it, so a crash leaves at worst data without a row,
+ * which {@link #reconcile()} removes, or a row that claims more presence than there is, which it
+ * corrects.
+ */
+final class SandboxManager implements EnvManager {
+  static final String POOL_OWNER = "platform";
+  private static final Logger log = LoggerFactory.getLogger(SandboxManager.class);
+
+  private final SandboxRuntime runtime;
+  private final SnapshotCache cache;
+  private final JdbcClient jdbc;
+  private final TransactionTemplate transactions;
+  private final SandboxSettings settings;
+  private final EngineInfo engine;
+  private final Map<SandboxId, ReentrantLock> locks = new ConcurrentHashMap<>();
+
+  SandboxManager(SandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc, TransactionTemplate transactions,
+      SandboxSettings settings, EngineInfo engine) {
+    this.runtime = runtime;
+    this.cache = cache;
+    this.jdbc = jdbc;
+    this.transactions = transactions;
+    this.settings = settings;
+    this.engine = engine;
+  }
+
+  @Override
+  public EngineInfo engine() {
+    return engine;
+  }
+
+  @Override
+  public StateId rootState() {
+    return StateId.root(engine.fingerprint());
+  }
+
+  /** Builds the root state (an empty learner database) once per engine and pins it. */
+  void ensureRootState() {
+    StateId root = rootState();
+    if (cache.describe(root).map(info -> info.snapshot()).orElse(false)) {
+      return;
+    }
+    long began = System.nanoTime();
+    SandboxId builder = SandboxId.random();
+    try {
+      runtime.initialize(builder);
+      runtime.snapshot(builder, NewState.root(root, Duration.ofNanos(System.nanoTime() - began).toMillis()));
+      cache.pin(root);
+      log.info("Built the root state {} (empty learner database on PostgreSQL {}) in {} ms", root.shortForm(),
+          engine.postgresVersion(), Duration.ofNanos(System.nanoTime() - began).toMillis());
+    } finally {
+      runtime.destroy(builder);
+    }
+  }
+
+  @Override
+  public SandboxInfo createSandbox(String owner, OwnerKind kind, StateId state) {
+    if (owner == null || owner.isBlank() || owner.length() > 200 || kind == OwnerKind.POOL) {
+      throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "a sandbox needs an owner account of 1 to 200 characters");
+    }
+    Optional<SandboxId> pooled = claimFromPool(owner, kind, state);
+    if (pooled.isPresent()) {
+      // Already hot, unless its server died in the pool; either way it is the owner's now.
+      openSandbox(pooled.get());
+      return describeSandbox(pooled.get());
+    }
+    SandboxId id = SandboxId.random();
+    transactions.executeWithoutResult(status -> {
+      jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?))").param(owner).query().singleRow();
+      int count = jdbc.sql("SELECT count(*) FROM env_manager.sandbox WHERE owner = ?").param(owner)
+          .query(Integer.class).single();
+      if (count >= settings.maxSandboxes(kind)) {
+        throw new TaidonException(ErrorCode.QUOTA_EXCEEDED, kind.name().toLowerCase() + " accounts may have "
+            + settings.maxSandboxes(kind) + " sandboxes (taidon.sandbox." + kind.name().toLowerCase()
+            + "-max-sandboxes) and this one has " + count + ": delete one first",
+            Map.of("limit", "sandboxes", "max", settings.maxSandboxes(kind)), null);
+      }
+      jdbc.sql("INSERT INTO env_manager.sandbox (id, owner, owner_kind, presence, state_id) VALUES (?, ?, ?, 'COLD', ?)")
+          .params(id.value(), owner, kind.name(), state.hex()).update();
+    });
+    try {
+      openSandbox(id);
+    } catch (RuntimeException e) {
+      deleteSandbox(id);
+      throw e;
+    }
+    return describeSandbox(id);
+  }
+
+  private Optional<SandboxId> claimFromPool(String owner, OwnerKind kind, StateId state) {
+    return transactions.execute(status -> {
+      jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?))").param(owner).query().singleRow();
+      int count = jdbc.sql("SELECT count(*) FROM env_manager.sandbox WHERE owner = ?").param(owner)
+          .query(Integer.class).single();
+      if (count >= settings.maxSandboxes(kind)) {
+        return Optional.<SandboxId>empty();
+      }
+      return jdbc.sql("""
+              UPDATE env_manager.sandbox SET owner = ?, owner_kind = ?, last_used_at = now()
+               WHERE id = (SELECT id FROM env_manager.sandbox
+                            WHERE owner_kind = 'POOL' AND state_id = ? AND presence = 'HOT'
+                            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+              RETURNING id""")
+          .params(owner, kind.name(), state.hex())
+          .query(String.class).optional().map(SandboxId::new);
+    });
+  }
+
+  @Override
+  public SandboxEndpoint openSandbox(SandboxId id) {
+    return withLock(id, () -> {
+      Row row = row(id);
+      if (row.failure().isPresent()) {
+        throw new TaidonException(ErrorCode.SANDBOX_FAILED, "sandbox " + id + " was stopped: " + row.failure().get()
+            + "; reset it to a state to use it again");
+      }
+      makeRoomForHot(row);
+      Presence actual = runtime.presence(id);
+      if (actual != Presence.HOT) {
+        if (actual == Presence.COLD) {
+          runtime.materialize(id, row.state());
+          markPresence(id, Presence.WARM);
+        }
+      }
+      SandboxEndpoint endpoint = runtime.start(id);
+      jdbc.sql("UPDATE env_manager.sandbox SET presence = 'HOT', last_used_at = now() WHERE id = ?")
+          .param(id.value()).update();
+      return endpoint;
+    });
+  }
+
+  /** Keeps the owner within its hot quota by stopping its least recently used hot sandbox. */
+  private void makeRoomForHot(Row row) {
+    if (row.kind() == OwnerKind.POOL) {
+      return;
+    }
+    List<SandboxId> hot = jdbc.sql("""
+            SELECT id FROM env_manager.sandbox WHERE owner = ? AND presence = 'HOT' AND id <> ?
+             ORDER BY last_used_at""")
+        .params(row.owner(), row.id().value()).query(String.class).list().stream().map(SandboxId::new).toList();
+    int excess = hot.size() + 1 - settings.maxHot(row.kind());
+    for (int i = 0; i < excess; i++) {
+      log.info("Stopping sandbox {} of {}: at most {} may run at once", hot.get(i), row.owner(), settings.maxHot(row.kind()));
+      stopSandbox(hot.get(i));
+    }
+  }
+
+  @Override
+  public void stopSandbox(SandboxId id) {
+    withLock(id, () -> {
+      row(id);
+      runtime.stop(id);
+      markPresence(id, runtime.presence(id));
+      return null;
+    });
+  }
+
+  @Override
+  public void deleteSandbox(SandboxId id) {
+    withLock(id, () -> {
+      runtime.destroy(id);
+      jdbc.sql("DELETE FROM env_manager.sandbox WHERE id = ?").param(id.value()).update();
+      return null;
+    });
+    locks.remove(id);
+  }
+
+  @Override
+  public SandboxInfo describeSandbox(SandboxId id) {
+    return row(id).info();
+  }
+
+  @Override
+  public List<SandboxInfo> sandboxesOf(String owner) {
+    return jdbc.sql("SELECT * FROM env_manager.sandbox WHERE owner = ? ORDER BY created_at").param(owner)
+        .query(SandboxManager::row).list().stream().map(Row::info).toList();
+  }
+
+  @Override
+  public void publishState(SandboxId id, NewState state) {
+    withLock(id, () -> {
+      row(id);
+      runtime.snapshot(id, state);
+      jdbc.sql("UPDATE env_manager.sandbox SET state_id = ? WHERE id = ?").params(state.id().hex(), id.value()).update();
+      return null;
+    });
+  }
+
+  @Override
+  public void resetSandbox(SandboxId id, StateId state) {
+    withLock(id, () -> {
+      Row row = row(id);
+      boolean wasHot = runtime.presence(id) == Presence.HOT;
+      runtime.destroy(id);
+      jdbc.sql("UPDATE env_manager.sandbox SET presence = 'COLD', state_id = ?, failure = NULL WHERE id = ?")
+          .params(state.hex(), id.value()).update();
+      runtime.materialize(id, state);
+      markPresence(id, Presence.WARM);
+      if (wasHot || row.kind() == OwnerKind.POOL) {
+        runtime.start(id);
+        markPresence(id, Presence.HOT);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * One pass of upkeep: servers that died are noticed, sandboxes over their disk limit are stopped,
+   * idle sandboxes step down (hot to warm to cold), and the pool is refilled.
+   */
+  void maintain() {
+    for (Row row : jdbc.sql("SELECT * FROM env_manager.sandbox WHERE presence <> 'COLD'").query(SandboxManager::row).list()) {
+      try {
+        maintain(row);
+      } catch (RuntimeException e) {
+        log.warn("Upkeep of sandbox {} failed: {}", row.id(), e.getMessage());
+      }
+    }
+    refillPool();
+  }
+
+  private void maintain(Row row) {
+    SandboxId id = row.id();
+    Presence actual = runtime.presence(id);
+    if (row.presence() == Presence.HOT && actual != Presence.HOT) {
+      log.warn("Sandbox {} was hot but its server is gone; it restarts on next use", id);
+      markPresence(id, actual);
+      return;
+    }
+    long used = runtime.diskUsage(id);
+    if (used > settings.diskLimit().toBytes()) {
+      withLock(id, () -> {
+        runtime.stop(id);
+        String failure = String.format("its data grew to %d MB, over the disk limit of %d MB (taidon.sandbox.disk-limit)",
+            used >> 20, settings.diskLimit().toMegabytes());
+        jdbc.sql("UPDATE env_manager.sandbox SET presence = ?, failure = ? WHERE id = ?")
+            .params(runtime.presence(id).name(), failure, id.value()).update();
+        log.warn("Stopped sandbox {} of {}: {}", id, row.owner(), failure);
+        return null;
+      });
+      return;
+    }
+    if (row.kind() == OwnerKind.POOL) {
+      return;
+    }
+    Duration idle = Duration.between(row.lastUsedAt(), java.time.Instant.now());
+    if (actual == Presence.HOT && idle.compareTo(settings.hotIdle(row.kind())) > 0) {
+      stopSandbox(id);
+    } else if (actual == Presence.WARM && idle.compareTo(settings.warmIdle(row.kind())) > 0) {
+      withLock(id, () -> {
+        runtime.destroy(id);
+        markPresence(id, Presence.COLD);
+        return null;
+      });
+    }
+  }
+
+  private void refillPool() {
+    StateId root = rootState();
+    int pooled = jdbc.sql("SELECT count(*) FROM env_manager.sandbox WHERE owner_kind = 'POOL' AND state_id = ?")
+        .param(root.hex()).query(Integer.class).single();
+    for (int i = pooled; i < settings.poolSize(); i++) {
+      SandboxId id = SandboxId.random();
+      jdbc.sql("INSERT INTO env_manager.sandbox (id, owner, owner_kind, presence, state_id) VALUES (?, ?, 'POOL', 'COLD', ?)")
+          .params(id.value(), POOL_OWNER, root.hex()).update();
+      openSandbox(id);
+    }
+  }
+
+  /**
+   * Makes the rows agree with the runtime after a start: servers left by a crashed platform are
+   * stopped (the runtime does that), hot rows become warm, rows whose data is gone become cold, and
+   * data without a row is removed.
+   */
+  void reconcile() {
+    List<Row> rows = jdbc.sql("SELECT * FROM env_manager.sandbox").query(SandboxManager::row).list();
+    java.util.Set<SandboxId> present = runtime.present();
+    for (Row row : rows) {
+      Presence actual = present.contains(row.id()) ? runtime.presence(row.id()) : Presence.COLD;
+      if (actual != row.presence()) {
+        markPresence(row.id(), actual);
+      }
+    }
+    java.util.Set<String> known = new java.util.HashSet<>(rows.stream().map(row -> row.id().value()).toList());
+    for (SandboxId id : present) {
+      if (!known.contains(id.value())) {
+        log.warn("Removing sandbox data {} that no sandbox owns (left by an interrupted create)", id);
+        runtime.destroy(id);
+      }
+    }
+  }
+
+  /** Stops every hot sandbox, keeping the data: the platform is shutting down. */
+  void stopAll() {
+    for (String id : jdbc.sql("SELECT id FROM env_manager.sandbox WHERE presence = 'HOT'").query(String.class).list()) {
+      try {
+        stopSandbox(new SandboxId(id));
+      } catch (RuntimeException e) {
+        log.warn("Could not stop sandbox {}: {}", id, e.getMessage());
+      }
+    }
+  }
+
+  private void markPresence(SandboxId id, Presence presence) {
+    jdbc.sql("UPDATE env_manager.sandbox SET presence = ? WHERE id = ?").params(presence.name(), id.value()).update();
+  }
+
+  private <T> T withLock(SandboxId id, java.util.function.Supplier<T> action) {
+    ReentrantLock lock = locks.computeIfAbsent(id, key -> new ReentrantLock());
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Row row(SandboxId id) {
+    return jdbc.sql("SELECT * FROM env_manager.sandbox WHERE id = ?").param(id.value()).query(SandboxManager::row)
+        .optional()
+        .orElseThrow(() -> new TaidonException(ErrorCode.NOT_FOUND, "no sandbox " + id));
+  }
+
+  private record Row(SandboxId id, String owner, OwnerKind kind, Presence presence, StateId state,
+      java.time.Instant createdAt, java.time.Instant lastUsedAt, Optional<String> failure) {
+    SandboxInfo info() {
+      return new SandboxInfo(id, owner, kind, presence, state, createdAt, lastUsedAt, failure);
+    }
+  }
+
+  private static Row row(ResultSet rs, int n) throws SQLException {
+    return new Row(new SandboxId(rs.getString("id")), rs.getString("owner"), OwnerKind.valueOf(rs.getString("owner_kind")),
+        Presence.valueOf(rs.getString("presence")), new StateId(rs.getString("state_id")),
+        rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("last_used_at").toInstant(),
+        Optional.ofNullable(rs.getString("failure")));
+  }
+}

@@ -1,0 +1,261 @@
+package dev.taidon.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.core.remote.RemoteRoleClient;
+import dev.taidon.envmanager.EnvManager;
+import dev.taidon.envmanager.OwnerKind;
+import dev.taidon.envmanager.Presence;
+import dev.taidon.envmanager.SandboxEndpoint;
+import dev.taidon.envmanager.SandboxId;
+import dev.taidon.envmanager.SandboxInfo;
+import dev.taidon.snapshotcache.NewState;
+import dev.taidon.snapshotcache.SnapshotCache;
+import dev.taidon.snapshotcache.StateId;
+import dev.taidon.testkit.PostgresProcesses;
+import dev.taidon.testkit.ServerProcess;
+import dev.taidon.testkit.TestDirectories;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Sandboxes end to end: a server from the packaged jar on a loop-mounted btrfs state store, driven
+ * through the env-manager's role API over HTTP, with real PostgreSQL sandboxes queried over JDBC.
+ */
+class SandboxIT {
+  static final String TOKEN = "sandbox-internal-token-0123456789abc";
+  private static Path base;
+  private static ServerProcess server;
+  private static EnvManager envManager;
+  private static SnapshotCache snapshotCache;
+
+  @BeforeAll
+  static void start() {
+    base = TestDirectories.create("sandbox");
+    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
+        "--internal-token=" + TOKEN, "--taidon.store.loop-image-size=2GB", "--taidon.sandbox.disk-limit=96MB",
+        "--taidon.sandbox.maintenance-interval=300ms"));
+    RemoteRoleClient client = new RemoteRoleClient(PlatformScenario.JSON, TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(60));
+    envManager = client.proxy(EnvManager.class, "env-manager", server.baseUrl());
+    snapshotCache = client.proxy(SnapshotCache.class, "snapshot-cache", server.baseUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+    assertThat(PostgresProcesses.servingBelow(base)).as("postgres processes after the server stopped").isEmpty();
+    TestDirectories.delete(base);
+  }
+
+  private static String owner() {
+    return "account-" + UUID.randomUUID();
+  }
+
+  private static Connection connect(SandboxEndpoint endpoint) throws SQLException {
+    return DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), "");
+  }
+
+  private static String single(Connection connection, String sql) throws SQLException {
+    try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
+  void theRootStateIsAnEmptyLearnerDatabaseOnThePinnedEngineAndIsPinned() {
+    StateId root = envManager.rootState();
+    assertThat(root.hex()).isEqualTo(envManager.engine().fingerprint());
+    assertThat(snapshotCache.describe(root)).hasValueSatisfying(info -> {
+      assertThat(info.snapshot()).isTrue();
+      assertThat(info.pins()).isPositive();
+    });
+  }
+
+  @Test
+  void aNewSandboxComesHotFromThePoolAndRunsSqlAsTheUnprivilegedLearner() throws Exception {
+    awaitPooledSandbox();
+    Instant asked = Instant.now();
+    SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.ANONYMOUS, envManager.rootState());
+    assertThat(sandbox.presence()).isEqualTo(Presence.HOT);
+    assertThat(sandbox.createdAt()).as("pre-started before it was asked for").isBefore(asked);
+    try (Connection connection = connect(envManager.openSandbox(sandbox.id()))) {
+      assertThat(single(connection, "SELECT current_user")).isEqualTo("learner");
+      assertThat(single(connection, "SELECT current_database()")).isEqualTo("learner");
+      assertThat(single(connection, "SELECT rolsuper::text FROM pg_roles WHERE rolname = current_user")).isEqualTo("false");
+      assertThat(single(connection, "SHOW server_version")).startsWith("18.");
+    }
+    envManager.deleteSandbox(sandbox.id());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "COPY (SELECT 1) TO PROGRAM 'id'",
+      "SELECT pg_read_file('/etc/passwd')",
+      "COPY (SELECT 1) TO '/tmp/taidon-escape'",
+      "ALTER SYSTEM SET work_mem = '1GB'",
+      "SET temp_file_limit = '100GB'",
+      "CREATE EXTENSION plpgsql_check",
+      "CREATE DATABASE escape",
+      "CREATE ROLE escape SUPERUSER",
+      "ALTER ROLE learner SUPERUSER",
+      "SET ROLE postgres",
+      "LOAD 'auto_explain'",
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'postgres'",
+      "CREATE LANGUAGE plperlu",
+  })
+  void superuserEscapesAreRefused(String sql) throws Exception {
+    SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
+    try (Connection connection = connect(envManager.openSandbox(sandbox.id()));
+        Statement statement = connection.createStatement()) {
+      assertThatThrownBy(() -> statement.execute(sql)).as(sql).isInstanceOf(SQLException.class);
+      assertThat(single(connection, "SELECT 1")).as("the sandbox still works").isEqualTo("1");
+    } finally {
+      envManager.deleteSandbox(sandbox.id());
+    }
+  }
+
+  @Test
+  void theLearnerCannotReachThePlatformDatabases() throws Exception {
+    SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.ANONYMOUS, envManager.rootState());
+    SandboxEndpoint endpoint = envManager.openSandbox(sandbox.id());
+    String postgresDatabase = endpoint.jdbcUrl().replace("/learner?", "/postgres?");
+    assertThatThrownBy(() -> DriverManager.getConnection(postgresDatabase, "learner", "").close())
+        .hasMessageContaining("permission denied for database");
+    envManager.deleteSandbox(sandbox.id());
+  }
+
+  @Test
+  void aPublishedStateIsSharedByEveryoneWhoStartsFromItAndIsImmutable() throws Exception {
+    SandboxInfo author = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
+    try (Connection connection = connect(envManager.openSandbox(author.id()));
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE lesson (id int PRIMARY KEY, title text); INSERT INTO lesson VALUES (1, 'joins')");
+    }
+    StateId lessonState = envManager.rootState().child("create lesson", "");
+    envManager.publishState(author.id(), new NewState(lessonState, Optional.of(envManager.rootState()),
+        Optional.of("create lesson"), 12, Optional.empty(), "public"));
+    try (Connection connection = connect(envManager.openSandbox(author.id()));
+        Statement statement = connection.createStatement()) {
+      statement.execute("INSERT INTO lesson VALUES (2, 'written after publishing')");
+    }
+    assertThat(snapshotCache.longestCachedPrefix(List.of(lessonState, lessonState.child("x", "")))).isZero();
+
+    SandboxInfo learner = envManager.createSandbox(owner(), OwnerKind.ANONYMOUS, lessonState);
+    try (Connection connection = connect(envManager.openSandbox(learner.id()))) {
+      assertThat(single(connection, "SELECT string_agg(title, ',' ORDER BY id) FROM lesson")).isEqualTo("joins");
+    }
+    envManager.deleteSandbox(learner.id());
+    envManager.deleteSandbox(author.id());
+  }
+
+  @Test
+  void quotasCapSandboxesPerAccountAndKeepOnlyTheAllowedNumberHot() {
+    String owner = owner();
+    StateId root = envManager.rootState();
+    SandboxInfo first = envManager.createSandbox(owner, OwnerKind.ANONYMOUS, root);
+    SandboxInfo second = envManager.createSandbox(owner, OwnerKind.ANONYMOUS, root);
+    assertThat(envManager.describeSandbox(first.id()).presence())
+        .as("an anonymous account runs one sandbox at a time: opening the second stopped the first")
+        .isEqualTo(Presence.WARM);
+    envManager.createSandbox(owner, OwnerKind.ANONYMOUS, root);
+    assertThatThrownBy(() -> envManager.createSandbox(owner, OwnerKind.ANONYMOUS, root))
+        .isInstanceOfSatisfying(TaidonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED))
+        .hasMessageContaining("anonymous accounts may have 3 sandboxes")
+        .hasMessageContaining("taidon.sandbox.anonymous-max-sandboxes");
+    assertThat(envManager.sandboxesOf(owner)).hasSize(3);
+    envManager.sandboxesOf(owner).forEach(sandbox -> envManager.deleteSandbox(sandbox.id()));
+    assertThatThrownBy(() -> envManager.describeSandbox(second.id()))
+        .isInstanceOfSatisfying(TaidonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+  }
+
+  @Test
+  void aKilledSandboxServerIsNoticedAndRecoversItsCommittedDataOnNextUse() throws Exception {
+    SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
+    try (Connection connection = connect(envManager.openSandbox(sandbox.id()));
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE survived (n int); INSERT INTO survived VALUES (7)");
+    }
+    List<Long> postmasters = PostgresProcesses.servingBelow(base.resolve("data/store/workspaces/" + sandbox.id()));
+    assertThat(postmasters).hasSize(1);
+    ProcessHandle.of(postmasters.getFirst()).orElseThrow().destroyForcibly();
+    awaitPresence(sandbox.id(), Presence.WARM);
+    try (Connection connection = connect(envManager.openSandbox(sandbox.id()))) {
+      assertThat(single(connection, "SELECT n FROM survived")).isEqualTo("7");
+    }
+    envManager.deleteSandbox(sandbox.id());
+  }
+
+  @Test
+  void aSandboxThatOutgrowsItsDiskLimitIsStoppedWithAClearErrorUntilReset() throws Exception {
+    SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
+    try (Connection connection = connect(envManager.openSandbox(sandbox.id()));
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE big AS SELECT g, repeat('x', 900) AS pad FROM generate_series(1, 120000) g");
+    } catch (SQLException stoppedWhileWriting) {
+      // The watchdog may stop the server while the statement still runs.
+    }
+    awaitPresence(sandbox.id(), Presence.WARM);
+    assertThat(envManager.describeSandbox(sandbox.id()).failure()).hasValueSatisfying(
+        failure -> assertThat(failure).contains("over the disk limit of 96 MB (taidon.sandbox.disk-limit)"));
+    assertThatThrownBy(() -> envManager.openSandbox(sandbox.id()))
+        .isInstanceOfSatisfying(TaidonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.SANDBOX_FAILED))
+        .hasMessageContaining("reset it");
+    envManager.resetSandbox(sandbox.id(), envManager.rootState());
+    try (Connection connection = connect(envManager.openSandbox(sandbox.id()))) {
+      assertThat(single(connection, "SELECT count(*) FROM pg_tables WHERE tablename = 'big'")).isEqualTo("0");
+    }
+    envManager.deleteSandbox(sandbox.id());
+  }
+
+  @Test
+  void brokenIdsAreRefusedBeforeAnythingTouchesTheDisk() {
+    assertThatThrownBy(() -> new SandboxId("../../etc")).hasMessageContaining("sb- and 32 hex digits");
+    assertThat(server.send(java.net.http.HttpRequest.newBuilder(
+            server.baseUrl().resolve("/internal/v1/roles/env-manager/EnvManager/openSandbox"))
+        .header(dev.taidon.core.remote.RoleRpc.TOKEN_HEADER, TOKEN).header("Content-Type", "application/json")
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[\"../../../etc\"]")).build()).statusCode())
+        .isEqualTo(400);
+    assertThatThrownBy(() -> envManager.openSandbox(SandboxId.random()))
+        .isInstanceOfSatisfying(TaidonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+  }
+
+  private static void awaitPooledSandbox() throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (envManager.sandboxesOf("platform").stream().noneMatch(sandbox -> sandbox.presence() == Presence.HOT)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the pool holds no hot sandbox: " + envManager.sandboxesOf("platform"));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static void awaitPresence(SandboxId id, Presence presence) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (envManager.describeSandbox(id).presence() != presence) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("sandbox " + id + " did not become " + presence + ": " + envManager.describeSandbox(id));
+      }
+      Thread.sleep(100);
+    }
+  }
+}
