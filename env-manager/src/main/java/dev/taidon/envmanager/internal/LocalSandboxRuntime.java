@@ -65,6 +65,8 @@ final class LocalSandboxRuntime implements SandboxRuntime {
     this.runner = runner;
     this.data = data;
     this.startTimeout = startTimeout;
+    // Fails now, with the fix in the message, if the data directory's path is too long for sockets.
+    spec(SandboxId.random());
   }
 
   private static Map<String, String> settings() {
@@ -95,9 +97,20 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   }
 
   private PostgresInstance instance(SandboxId id) {
-    return instances.computeIfAbsent(id, key -> new PostgresInstance(binaries, account, runner, new PostgresInstance.Spec(
-        workspace(key), data.sockets().resolve(key.value()), data.logs().resolve("sandboxes").resolve(key + ".log"),
-        SETTINGS)));
+    return instances.computeIfAbsent(id, key -> new PostgresInstance(binaries, account, runner, spec(key)));
+  }
+
+  private PostgresInstance.Spec spec(SandboxId id) {
+    return new PostgresInstance.Spec(workspace(id), socketDirectory(id), data.logs().resolve("sandboxes").resolve(id + ".log"),
+        SETTINGS);
+  }
+
+  /**
+   * The socket directory: 16 hex digits of the id, because a socket's whole path must fit in 107
+   * characters. Two sandboxes sharing them is a 1 in 2^64 event that makes the second fail to start.
+   */
+  private Path socketDirectory(SandboxId id) {
+    return data.sockets().resolve(id.value().substring(3, 19));
   }
 
   Path workspace(SandboxId id) {
@@ -164,7 +177,7 @@ final class LocalSandboxRuntime implements SandboxRuntime {
     instances.remove(id);
     snapshots.deleteWorkspace(workspace(id));
     try {
-      Files.deleteIfExists(data.sockets().resolve(id.value()));
+      Files.deleteIfExists(socketDirectory(id));
       Files.deleteIfExists(data.logs().resolve("sandboxes").resolve(id + ".log"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -1,0 +1,118 @@
+package dev.taidon.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taidon.core.remote.RemoteRoleClient;
+import dev.taidon.envmanager.EnvManager;
+import dev.taidon.envmanager.OwnerKind;
+import dev.taidon.envmanager.Presence;
+import dev.taidon.envmanager.SandboxId;
+import dev.taidon.envmanager.SandboxInfo;
+import dev.taidon.snapshotcache.NewState;
+import dev.taidon.snapshotcache.StateId;
+import dev.taidon.testkit.PostgresProcesses;
+import dev.taidon.testkit.ServerProcess;
+import dev.taidon.testkit.TestDirectories;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Sandboxes across idle times and across a killed platform. */
+class SandboxLifecycleIT {
+  static final String TOKEN = "sandbox-lifecycle-token-0123456789abc";
+  private Path base;
+
+  @BeforeEach
+  void createDirectory() {
+    base = TestDirectories.create("sandbox-lifecycle");
+  }
+
+  @AfterEach
+  void removeDirectory() {
+    PostgresProcesses.servingBelow(base).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+    TestDirectories.delete(base);
+  }
+
+  private ServerProcess start(String name, String... extra) {
+    List<String> arguments = new java.util.ArrayList<>(List.of("--data-dir=" + base.resolve("data"),
+        "--internal-token=" + TOKEN, "--taidon.store.loop-image-size=1GB", "--taidon.sandbox.pool-size=0",
+        "--taidon.sandbox.maintenance-interval=200ms"));
+    arguments.addAll(List.of(extra));
+    return ServerProcess.start(base.resolve(name + ".log"), arguments);
+  }
+
+  private static EnvManager envManager(ServerProcess server) {
+    return new RemoteRoleClient(PlatformScenario.JSON, TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(60))
+        .proxy(EnvManager.class, "env-manager", server.baseUrl());
+  }
+
+  @Test
+  void idleSandboxesStepDownFromHotToWarmToColdAndComeBackAtTheirLastState() throws Exception {
+    ServerProcess server = start("idle", "--taidon.sandbox.anonymous-hot-idle=1s", "--taidon.sandbox.anonymous-warm-idle=2s");
+    EnvManager envManager = envManager(server);
+    SandboxInfo sandbox = envManager.createSandbox("idle-owner", OwnerKind.ANONYMOUS, envManager.rootState());
+    try (Connection connection = DriverManager.getConnection(envManager.openSandbox(sandbox.id()).jdbcUrl(), "learner", "");
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE kept (n int); INSERT INTO kept VALUES (1)");
+    }
+    StateId state = envManager.rootState().child("create kept", "");
+    envManager.publishState(sandbox.id(), new NewState(state, Optional.of(envManager.rootState()),
+        Optional.of("create kept"), 5, Optional.of("idle-owner"), "private"));
+
+    awaitPresence(envManager, sandbox.id(), Presence.WARM);
+    awaitPresence(envManager, sandbox.id(), Presence.COLD);
+    assertThat(base.resolve("data/store/workspaces/" + sandbox.id())).as("a cold sandbox keeps no data").doesNotExist();
+
+    try (Connection connection = DriverManager.getConnection(envManager.openSandbox(sandbox.id()).jdbcUrl(), "learner", "");
+        Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT n FROM kept")) {
+      assertThat(rs.next()).as("recreated from its last state").isTrue();
+    }
+    server.terminate();
+  }
+
+  @Test
+  void afterThePlatformIsKilledTheNextStartStopsOrphanedSandboxesAndKeepsTheirData() throws Exception {
+    ServerProcess killed = start("killed");
+    EnvManager envManager = envManager(killed);
+    SandboxInfo sandbox = envManager.createSandbox("crash-owner", OwnerKind.REGISTERED, envManager.rootState());
+    try (Connection connection = DriverManager.getConnection(envManager.openSandbox(sandbox.id()).jdbcUrl(), "learner", "");
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE before_crash (n int); INSERT INTO before_crash VALUES (42)");
+    }
+    Path workspace = base.resolve("data/store/workspaces/" + sandbox.id());
+    List<Long> orphans = PostgresProcesses.servingBelow(workspace);
+    assertThat(orphans).hasSize(1);
+    killed.kill();
+
+    ServerProcess restarted = start("restarted");
+    assertThat(PostgresProcesses.servingBelow(workspace)).as("the orphaned sandbox server was stopped").isEmpty();
+    EnvManager again = envManager(restarted);
+    assertThat(again.describeSandbox(sandbox.id()).presence()).isEqualTo(Presence.WARM);
+    try (Connection connection = DriverManager.getConnection(again.openSandbox(sandbox.id()).jdbcUrl(), "learner", "");
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT n FROM before_crash")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(42);
+    }
+    restarted.terminate();
+    assertThat(PostgresProcesses.servingBelow(base)).as("nothing left after a clean stop").isEmpty();
+  }
+
+  private static void awaitPresence(EnvManager envManager, SandboxId id, Presence presence) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (envManager.describeSandbox(id).presence() != presence) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("sandbox " + id + " did not become " + presence + ": " + envManager.describeSandbox(id));
+      }
+      Thread.sleep(100);
+    }
+  }
+}
