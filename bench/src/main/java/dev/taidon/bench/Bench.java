@@ -1,5 +1,6 @@
 package dev.taidon.bench;
 
+import dev.taidon.testkit.ServerProcess;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -12,8 +13,11 @@ public final class Bench {
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
+    // Servers start exactly as ./taidon up starts them: no test-only JVM options.
+    System.setProperty(ServerProcess.JVM_OPTIONS, "");
     Map<String, Benchmark> benchmarks = new LinkedHashMap<>();
     benchmarks.put("startup", new StartupBenchmark());
+    benchmarks.put("sandbox", new SandboxBenchmark());
     if (args.length == 0 || args[0].equals("list") || !benchmarks.containsKey(args[0])) {
       System.out.println("Benchmarks:");
       benchmarks.forEach((name, benchmark) -> System.out.printf("  %-10s %s%n", name, benchmark.description()));

@@ -31,8 +31,6 @@ final class StartupBenchmark implements Bench.Benchmark {
 
   @Override
   public void run(String[] args) throws Exception {
-    // Start the server exactly as ./taidon up does: no test-only JVM options.
-    System.setProperty(ServerProcess.JVM_OPTIONS, "");
     Path base = TestDirectories.create("bench-startup");
     try {
       Samples postgres = postgresBaseline(base.resolve("pg"));

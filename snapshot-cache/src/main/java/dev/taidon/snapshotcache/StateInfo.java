@@ -9,7 +9,8 @@ import java.util.Optional;
  * @param id the state
  * @param parent the state it was built from; empty for a root
  * @param snapshot whether its snapshot is stored (a state stays known after eviction)
- * @param sizeBytes disk space of the snapshot, counting shared blocks
+ * @param sizeBytes disk space of the snapshot, counting shared blocks; 0 until measured (just after
+ *     publishing)
  * @param buildCostMillis how long building it from its parent took: what eviction would cost
  * @param createdAt when it was first published
  * @param lastUsedAt when a sandbox last started from it

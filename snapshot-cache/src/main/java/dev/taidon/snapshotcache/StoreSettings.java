@@ -15,9 +15,10 @@ import org.springframework.util.unit.DataSize;
  * @param loopImage whether a root platform on a file system without snapshots or reflinks may create
  *     and mount a loop-backed btrfs store inside the data directory
  * @param loopImageSize the size of that sparse image (space is taken only as it is written)
- * @param capacity the most the cache's snapshots may occupy; {@code 0} for no limit but the file system's
- * @param highWatermark eviction starts when the store (its file system, or the snapshots against the
- *     capacity) is fuller than this fraction
+ * @param capacity the most the cache's snapshots may occupy; {@code 0} to measure the file system
+ *     instead (right when the store has a file system of its own)
+ * @param highWatermark eviction starts when the store (its snapshots against the capacity, or its file
+ *     system) is fuller than this fraction
  * @param lowWatermark eviction stops when it is back under this fraction
  */
 @ConfigurationProperties("taidon.store")

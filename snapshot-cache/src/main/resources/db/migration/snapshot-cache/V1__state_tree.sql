@@ -5,7 +5,7 @@ CREATE TABLE state (
     step_digest     char(64),
     snapshot        boolean     NOT NULL,
     backend         text,
-    size_bytes      bigint      NOT NULL DEFAULT 0 CHECK (size_bytes >= 0),
+    size_bytes      bigint      CHECK (size_bytes >= 0),  -- NULL until measured, just after publishing
     build_cost_ms   bigint      NOT NULL DEFAULT 0 CHECK (build_cost_ms >= 0),
     created_at      timestamptz NOT NULL DEFAULT now(),
     last_used_at    timestamptz NOT NULL DEFAULT now(),

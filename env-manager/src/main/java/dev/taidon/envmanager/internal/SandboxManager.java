@@ -45,6 +45,8 @@ final class SandboxManager implements EnvManager {
   private final SandboxSettings settings;
   private final EngineInfo engine;
   private final Map<SandboxId, ReentrantLock> locks = new ConcurrentHashMap<>();
+  private final ReentrantLock refilling = new ReentrantLock();
+  private final java.util.concurrent.Executor background = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
   SandboxManager(SandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc, TransactionTemplate transactions,
       SandboxSettings settings, EngineInfo engine) {
@@ -92,6 +94,7 @@ final class SandboxManager implements EnvManager {
     }
     Optional<SandboxId> pooled = claimFromPool(owner, kind, state);
     if (pooled.isPresent()) {
+      background.execute(this::refillPoolQuietly);
       // Already hot, unless its server died in the pool; either way it is the owner's now.
       openSandbox(pooled.get());
       return describeSandbox(pooled.get());
@@ -259,7 +262,8 @@ final class SandboxManager implements EnvManager {
       markPresence(id, actual);
       return;
     }
-    long used = runtime.diskUsage(id);
+    // Only a running server writes; a stopped sandbox cannot grow.
+    long used = actual == Presence.HOT ? runtime.diskUsage(id) : 0;
     if (used > settings.diskLimit().toBytes()) {
       withLock(id, () -> {
         runtime.stop(id);
@@ -287,7 +291,27 @@ final class SandboxManager implements EnvManager {
     }
   }
 
+  private void refillPoolQuietly() {
+    try {
+      refillPool();
+    } catch (RuntimeException e) {
+      log.warn("Refilling the sandbox pool failed: {}", e.getMessage());
+    }
+  }
+
+  /** Tops the pool up to its size; one refill at a time, a second caller returns at once. */
   private void refillPool() {
+    if (!refilling.tryLock()) {
+      return;
+    }
+    try {
+      topUpPool();
+    } finally {
+      refilling.unlock();
+    }
+  }
+
+  private void topUpPool() {
     StateId root = rootState();
     int pooled = jdbc.sql("SELECT count(*) FROM env_manager.sandbox WHERE owner_kind = 'POOL' AND state_id = ?")
         .param(root.hex()).query(Integer.class).single();

@@ -38,6 +38,8 @@ final class StateCache implements SnapshotCache, Snapshots {
   private final StateStore store;
   private final JdbcClient jdbc;
   private final StoreSettings settings;
+  /** Measures snapshot sizes off the publishing path: {@code du} of a data directory takes milliseconds. */
+  private final java.util.concurrent.Executor sizer = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
   StateCache(StateStore store, JdbcClient jdbc, StoreSettings settings) {
     this.store = store;
@@ -68,18 +70,35 @@ final class StateCache implements SnapshotCache, Snapshots {
   @Override
   public void publish(Path workspace, NewState state) {
     makeRoom();
-    store.publish(workspace, state.id());
-    long size = store.sizeOf(state.id());
+    boolean stored = store.publish(workspace, state.id());
     jdbc.sql("""
-            INSERT INTO snapshot_cache.state (id, parent_id, step_digest, snapshot, backend, size_bytes, build_cost_ms,
-                                              owner, visibility)
-            VALUES (?, ?, ?, true, ?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE
-               SET snapshot = true, backend = excluded.backend, size_bytes = excluded.size_bytes,
-                   last_used_at = now()""")
+            INSERT INTO snapshot_cache.state (id, parent_id, step_digest, snapshot, backend, build_cost_ms, owner, visibility)
+            VALUES (?, ?, ?, true, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE SET snapshot = true, backend = excluded.backend, last_used_at = now()""")
         .params(state.id().hex(), state.parent().map(StateId::hex).orElse(null), state.stepDigest().orElse(null),
-            store.backend().configName(), size, state.buildCostMillis(), state.owner().orElse(null), state.visibility())
+            store.backend().configName(), state.buildCostMillis(), state.owner().orElse(null), state.visibility())
         .update();
+    if (stored) {
+      sizer.execute(() -> measure(state.id()));
+    }
+  }
+
+  /** Records the size of a stored snapshot; a snapshot evicted meanwhile is skipped. */
+  private void measure(StateId id) {
+    try {
+      if (store.contains(id)) {
+        jdbc.sql("UPDATE snapshot_cache.state SET size_bytes = ? WHERE id = ? AND size_bytes IS NULL")
+            .params(store.sizeOf(id), id.hex()).update();
+      }
+    } catch (RuntimeException e) {
+      log.debug("Could not measure state {}: {}", id.shortForm(), e.getMessage());
+    }
+  }
+
+  /** Measures every snapshot whose size is not yet known, so eviction decides on real sizes. */
+  private void measureUnknownSizes() {
+    jdbc.sql("SELECT id FROM snapshot_cache.state WHERE snapshot AND size_bytes IS NULL").query(String.class).list()
+        .forEach(id -> measure(new StateId(id)));
   }
 
   @Override
@@ -139,6 +158,7 @@ final class StateCache implements SnapshotCache, Snapshots {
    */
   @Override
   public EvictionReport evict() {
+    measureUnknownSizes();
     Fullness fullness = fullness();
     long toFree = fullness.bytesAbove(settings.lowWatermark());
     List<StateId> evicted = new ArrayList<>();
@@ -166,8 +186,8 @@ final class StateCache implements SnapshotCache, Snapshots {
   }
 
   /**
-   * How full the store is: against its file system, and, with a configured capacity, the snapshots
-   * against it; the fuller of the two decides.
+   * How full the store is: its snapshots against the configured capacity, or, without one, its file
+   * system (which may hold other data that eviction cannot free).
    */
   private record Fullness(long used, long total) {
     double fraction() {
@@ -184,15 +204,14 @@ final class StateCache implements SnapshotCache, Snapshots {
   }
 
   private Fullness fullness() {
-    StoreUsage disk = store.usage();
-    Fullness byDisk = new Fullness(disk.totalBytes() - disk.usableBytes(), disk.totalBytes());
     if (settings.capacity().toBytes() == 0) {
-      return byDisk;
+      StoreUsage disk = store.usage();
+      return new Fullness(disk.totalBytes() - disk.usableBytes(), disk.totalBytes());
     }
+    measureUnknownSizes();
     long snapshots = jdbc.sql("SELECT coalesce(sum(size_bytes), 0) FROM snapshot_cache.state WHERE snapshot")
         .query(Long.class).single();
-    Fullness byCapacity = new Fullness(snapshots, settings.capacity().toBytes());
-    return byCapacity.fraction() > byDisk.fraction() ? byCapacity : byDisk;
+    return new Fullness(snapshots, settings.capacity().toBytes());
   }
 
   /** Evicts when above the high watermark; refuses with STORE_FULL when nothing may be evicted. */
@@ -207,11 +226,13 @@ final class StateCache implements SnapshotCache, Snapshots {
                      count(*) FILTER (WHERE snapshot AND pins > 0) AS pinned,
                      count(*) FILTER (WHERE snapshot AND in_use_until > now()) AS in_use
                 FROM snapshot_cache.state""").query().singleRow();
-      throw new TaidonException(ErrorCode.STORE_FULL, String.format(
-          "the state store is %.0f%% full (high watermark %.0f%%) and none of its %s snapshots may be evicted "
-              + "(%s pinned, %s in use, the rest have cached children): unpin states or enlarge the store",
-          report.usedFraction() * 100, settings.highWatermark() * 100, facts.get("snapshots"), facts.get("pinned"),
-          facts.get("in_use")), Map.of("usedFraction", report.usedFraction(), "snapshots", facts.get("snapshots"),
+      String why = ((Number) facts.get("snapshots")).longValue() == 0
+          ? "it holds no snapshots to evict: free space on its file system or set taidon.store.capacity"
+          : String.format("none of its %s snapshots may be evicted (%s pinned, %s in use, the rest have cached "
+              + "children): unpin states or enlarge the store", facts.get("snapshots"), facts.get("pinned"),
+              facts.get("in_use"));
+      throw new TaidonException(ErrorCode.STORE_FULL, String.format("the state store is %.0f%% full (high watermark "
+          + "%.0f%%) and %s", report.usedFraction() * 100, settings.highWatermark() * 100, why), Map.of("usedFraction", report.usedFraction(), "snapshots", facts.get("snapshots"),
               "pinned", facts.get("pinned"), "inUse", facts.get("in_use")), null);
     }
   }
@@ -225,10 +246,10 @@ final class StateCache implements SnapshotCache, Snapshots {
    */
   private Optional<Candidate> nextCandidate() {
     return jdbc.sql("""
-            SELECT s.id, s.size_bytes FROM snapshot_cache.state s
+            SELECT s.id, coalesce(s.size_bytes, 0) FROM snapshot_cache.state s
              WHERE s.snapshot AND s.pins = 0 AND (s.in_use_until IS NULL OR s.in_use_until < now())
                AND NOT EXISTS (SELECT 1 FROM snapshot_cache.state c WHERE c.parent_id = s.id AND c.snapshot)
-             ORDER BY (s.size_bytes + 1)::float8 * (extract(epoch FROM now() - s.last_used_at) + 1)
+             ORDER BY (coalesce(s.size_bytes, 0) + 1)::float8 * (extract(epoch FROM now() - s.last_used_at) + 1)
                       / ((s.build_cost_ms + 1)::float8 * (s.use_count + 1)) DESC, s.id
              LIMIT 1""")
         .query((rs, n) -> new Candidate(new StateId(rs.getString(1)), rs.getLong(2)))

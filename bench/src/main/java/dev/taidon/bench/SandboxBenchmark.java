@@ -1,0 +1,224 @@
+package dev.taidon.bench;
+
+import dev.taidon.core.ProcessIdentity;
+import dev.taidon.core.command.ProcessCommandRunner;
+import dev.taidon.core.remote.RemoteRoleClient;
+import dev.taidon.envmanager.EnvManager;
+import dev.taidon.envmanager.OwnerKind;
+import dev.taidon.envmanager.Presence;
+import dev.taidon.envmanager.SandboxEndpoint;
+import dev.taidon.envmanager.SandboxInfo;
+import dev.taidon.pg.PostgresInstance;
+import dev.taidon.snapshotcache.NewState;
+import dev.taidon.snapshotcache.StateId;
+import dev.taidon.testkit.LoopFileSystem;
+import dev.taidon.testkit.PostgresProcesses;
+import dev.taidon.testkit.ServerProcess;
+import dev.taidon.testkit.TestDirectories;
+import dev.taidon.testkit.TestPostgres;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sandbox readiness, publishing and density, per state-store backend, against starting a bare
+ * PostgreSQL until {@code SELECT 1} answers. Every sandbox is asked for through the env-manager's
+ * role API over loopback HTTP, as a second process would, and counts as ready when its learner
+ * database answers {@code SELECT 1} over JDBC.
+ */
+final class SandboxBenchmark implements Bench.Benchmark {
+  private static final String TOKEN = "bench-internal-token-0123456789abcdef";
+  private static final int RUNS = 30;
+
+  @Override
+  public String description() {
+    return "sandbox from a cached state / the warm pool to first answer, publish, memory per hot sandbox "
+        + "(option: --hot N, default 100)";
+  }
+
+  @Override
+  public void run(String[] args) throws Exception {
+    int hot = args.length == 2 && args[0].equals("--hot") ? Integer.parseInt(args[1]) : 100;
+    Path base = TestDirectories.create("bench-sandbox");
+    List<String> report = new ArrayList<>();
+    try {
+      Samples baseline = postgresBaseline(base.resolve("baseline"));
+      report.add(baseline.line(null));
+      List<Backend> backends = new ArrayList<>();
+      if (ProcessIdentity.isRoot()) {
+        backends.add(new Backend("btrfs", LoopFileSystem.btrfs(4096)));
+        backends.add(new Backend("reflink", LoopFileSystem.xfs(4096)));
+      }
+      backends.add(new Backend("copy", null));
+      for (Backend backend : backends) {
+        try {
+          measureBackend(backend, base, baseline, report, backend.name().equals("btrfs") || backends.size() == 1 ? hot : 0);
+        } finally {
+          if (backend.fileSystem() != null) {
+            backend.fileSystem().close();
+          }
+        }
+      }
+    } finally {
+      PostgresProcesses.servingBelow(base).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+      TestDirectories.delete(base);
+    }
+    System.out.printf("sandbox: ready = createSandbox over the role API until the learner database answers SELECT 1 "
+        + "(%d processors)%n", Runtime.getRuntime().availableProcessors());
+    report.forEach(System.out::println);
+  }
+
+  private record Backend(String name, LoopFileSystem fileSystem) {}
+
+  private void measureBackend(Backend backend, Path base, Samples baseline, List<String> report, int hot) throws Exception {
+    Path dataRoot = backend.fileSystem() == null ? base.resolve("copy") : backend.fileSystem().root();
+    ServerProcess server = ServerProcess.start(base.resolve(backend.name() + ".log"), List.of(
+        "--data-dir=" + dataRoot.resolve("data"), "--internal-token=" + TOKEN, "--taidon.store.backend=" + backend.name(),
+        "--taidon.store.loop-image=false", "--taidon.sandbox.pool-size=2", "--taidon.sandbox.maintenance-interval=50ms",
+        "--taidon.sandbox.registered-max-hot=10000", "--taidon.sandbox.registered-max-sandboxes=10000"));
+    try {
+      EnvManager envManager = new RemoteRoleClient(JsonMapper.builder().build(), TOKEN, Duration.ofSeconds(2),
+          Duration.ofSeconds(120)).proxy(EnvManager.class, "env-manager", server.baseUrl());
+      StateId root = envManager.rootState();
+
+      // A cached state that is not the pool's: the root state plus one table.
+      SandboxInfo author = envManager.createSandbox("bench-author", OwnerKind.REGISTERED, root);
+      execute(envManager.openSandbox(author.id()), "CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g");
+      StateId cached = root.child("bench", "");
+      envManager.publishState(author.id(), new NewState(cached, Optional.of(root), Optional.of("bench"), 1,
+          Optional.empty(), "public"));
+
+      Samples fromCache = new Samples(backend.name() + ": cached state -> first answer");
+      Samples publish = new Samples(backend.name() + ": publish a hot sandbox's state");
+      for (int run = 0; run < RUNS; run++) {
+        long began = System.nanoTime();
+        SandboxInfo sandbox = envManager.createSandbox("bench-" + run, OwnerKind.REGISTERED, cached);
+        execute(envManager.openSandbox(sandbox.id()), "SELECT 1");
+        fromCache.add(System.nanoTime() - began);
+        StateId next = cached.child("run " + run, "");
+        began = System.nanoTime();
+        envManager.publishState(sandbox.id(), new NewState(next, Optional.of(cached), Optional.of("run " + run), 1,
+            Optional.empty(), "private"));
+        publish.add(System.nanoTime() - began);
+        envManager.deleteSandbox(sandbox.id());
+      }
+      Samples fromPool = new Samples(backend.name() + ": warm pool -> first answer");
+      for (int run = 0; run < RUNS; run++) {
+        awaitPool(envManager);
+        long began = System.nanoTime();
+        SandboxInfo sandbox = envManager.createSandbox("pool-" + run, OwnerKind.REGISTERED, root);
+        execute(envManager.openSandbox(sandbox.id()), "SELECT 1");
+        fromPool.add(System.nanoTime() - began);
+        envManager.deleteSandbox(sandbox.id());
+      }
+      report.add(fromCache.line(baseline));
+      report.add(fromPool.line(baseline));
+      report.add(publish.line(null));
+      if (hot > 0) {
+        report.add(density(envManager, cached, dataRoot.resolve("data/store/workspaces"), hot));
+      }
+    } finally {
+      server.terminate();
+    }
+  }
+
+  /** Starts {@code count} sandboxes, leaves them idle, and measures their memory together. */
+  private static String density(EnvManager envManager, StateId state, Path workspaces, int count) throws Exception {
+    long began = System.nanoTime();
+    List<SandboxInfo> sandboxes = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      SandboxInfo sandbox = envManager.createSandbox("density-" + i, OwnerKind.REGISTERED, state);
+      execute(envManager.openSandbox(sandbox.id()), "SELECT count(*) FROM t");
+      sandboxes.add(sandbox);
+    }
+    long startedMillis = (System.nanoTime() - began) / 1_000_000;
+    Thread.sleep(2000);
+    long pssKib = 0;
+    int processes = 0;
+    for (long pid : PostgresProcesses.servingBelow(workspaces)) {
+      for (ProcessHandle process : family(pid)) {
+        pssKib += pss(process.pid());
+        processes++;
+      }
+    }
+    long perSandboxKib = pssKib / count;
+    long machineKib = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
+        .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
+    for (SandboxInfo sandbox : sandboxes) {
+      envManager.deleteSandbox(sandbox.id());
+    }
+    return String.format("  %d hot idle sandboxes: started in %d ms, %d processes, PSS %.1f MiB per sandbox; "
+            + "at that rate 80%% of this machine's %.1f GiB holds about %d hot sandboxes",
+        count, startedMillis, processes, perSandboxKib / 1024.0, machineKib / 1048576.0,
+        perSandboxKib == 0 ? 0 : (long) (machineKib * 0.8 / perSandboxKib));
+  }
+
+  private static List<ProcessHandle> family(long pid) {
+    List<ProcessHandle> all = new ArrayList<>();
+    ProcessHandle.of(pid).ifPresent(parent -> {
+      all.add(parent);
+      all.addAll(parent.descendants().toList());
+    });
+    return all;
+  }
+
+  private static long pss(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"), StandardCharsets.US_ASCII)) {
+        if (line.startsWith("Pss:")) {
+          return Long.parseLong(line.replaceAll("\\D", ""));
+        }
+      }
+    } catch (IOException vanished) {
+      return 0;
+    }
+    return 0;
+  }
+
+  private static void awaitPool(EnvManager envManager) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (envManager.sandboxesOf("platform").stream().noneMatch(s -> s.presence() == Presence.HOT)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the warm pool did not refill within a minute");
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  private static void execute(SandboxEndpoint endpoint, String sql) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), "");
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  private static Samples postgresBaseline(Path directory) throws Exception {
+    PostgresInstance instance = new PostgresInstance(TestPostgres.binaries(), TestPostgres.account(),
+        new ProcessCommandRunner(), new PostgresInstance.Spec(directory.resolve("data"), directory.resolve("run"),
+            directory.resolve("pg.log"), Map.of("shared_buffers", "16MB", "max_connections", "12", "io_method", "sync",
+                "fsync", "off")));
+    instance.initdb(List.of("--no-sync"));
+    Samples samples = new Samples("raw postgres start until SELECT 1");
+    for (int run = 0; run < RUNS; run++) {
+      long began = System.nanoTime();
+      instance.start(Duration.ofSeconds(60));
+      try (Connection connection = instance.connect("postgres"); Statement statement = connection.createStatement()) {
+        statement.execute("SELECT 1");
+      }
+      samples.add(System.nanoTime() - began);
+      instance.stop();
+    }
+    return samples;
+  }
+}
