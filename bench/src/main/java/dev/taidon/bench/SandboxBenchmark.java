@@ -2,7 +2,6 @@ package dev.taidon.bench;
 
 import dev.taidon.core.ProcessIdentity;
 import dev.taidon.core.command.ProcessCommandRunner;
-import dev.taidon.core.remote.RemoteRoleClient;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.envmanager.Presence;
@@ -13,7 +12,6 @@ import dev.taidon.snapshotcache.NewState;
 import dev.taidon.snapshotcache.StateId;
 import dev.taidon.testkit.LoopFileSystem;
 import dev.taidon.testkit.PostgresProcesses;
-import dev.taidon.testkit.ServerProcess;
 import dev.taidon.testkit.TestDirectories;
 import dev.taidon.testkit.TestPostgres;
 import java.io.IOException;
@@ -29,16 +27,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import tools.jackson.databind.json.JsonMapper;
+import dev.taidon.server.TaidonServer;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Sandbox readiness, publishing and density, per state-store backend, against starting a bare
- * PostgreSQL until {@code SELECT 1} answers. Every sandbox is asked for through the env-manager's
- * role API over loopback HTTP, as a second process would, and counts as ready when its learner
- * database answers {@code SELECT 1} over JDBC.
+ * PostgreSQL until {@code SELECT 1} answers. The platform runs in this process ({@code --target=all},
+ * as the SQL runner sees the env-manager in the all-in-one shape); a sandbox counts as ready when its
+ * learner database answers {@code SELECT 1} over a new JDBC connection.
  */
 final class SandboxBenchmark implements Bench.Benchmark {
-  private static final String TOKEN = "bench-internal-token-0123456789abcdef";
   private static final int RUNS = 30;
 
   @Override
@@ -74,8 +72,8 @@ final class SandboxBenchmark implements Bench.Benchmark {
       PostgresProcesses.servingBelow(base).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
       TestDirectories.delete(base);
     }
-    System.out.printf("sandbox: ready = createSandbox over the role API until the learner database answers SELECT 1 "
-        + "(%d processors)%n", Runtime.getRuntime().availableProcessors());
+    System.out.printf("sandbox: ready = createSandbox (in-process, --target=all) until a new JDBC connection to the "
+        + "learner database answers SELECT 1 (%d processors)%n", Runtime.getRuntime().availableProcessors());
     report.forEach(System.out::println);
   }
 
@@ -83,13 +81,13 @@ final class SandboxBenchmark implements Bench.Benchmark {
 
   private void measureBackend(Backend backend, Path base, Samples baseline, List<String> report, int hot) throws Exception {
     Path dataRoot = backend.fileSystem() == null ? base.resolve("copy") : backend.fileSystem().root();
-    ServerProcess server = ServerProcess.start(base.resolve(backend.name() + ".log"), List.of(
-        "--data-dir=" + dataRoot.resolve("data"), "--internal-token=" + TOKEN, "--taidon.store.backend=" + backend.name(),
-        "--taidon.store.loop-image=false", "--taidon.sandbox.pool-size=2", "--taidon.sandbox.maintenance-interval=50ms",
-        "--taidon.sandbox.registered-max-hot=10000", "--taidon.sandbox.registered-max-sandboxes=10000"));
+    ConfigurableApplicationContext platform = TaidonServer.start("--data-dir=" + dataRoot.resolve("data"), "--port=0",
+        "--taidon.engine-directory=" + TestDirectories.SHARED_ENGINE, "--taidon.store.backend=" + backend.name(),
+        "--taidon.store.loop-image=false", "--taidon.sandbox.pool-size=2",
+        "--taidon.sandbox.registered-max-hot=10000", "--taidon.sandbox.registered-max-sandboxes=10000",
+        "--logging.level.root=warn");
     try {
-      EnvManager envManager = new RemoteRoleClient(JsonMapper.builder().build(), TOKEN, Duration.ofSeconds(2),
-          Duration.ofSeconds(120)).proxy(EnvManager.class, "env-manager", server.baseUrl());
+      EnvManager envManager = platform.getBean(EnvManager.class);
       StateId root = envManager.rootState();
 
       // A cached state that is not the pool's: the root state plus one table.
@@ -129,7 +127,7 @@ final class SandboxBenchmark implements Bench.Benchmark {
         report.add(density(envManager, cached, dataRoot.resolve("data/store/workspaces"), hot));
       }
     } finally {
-      server.terminate();
+      platform.close();
     }
   }
 

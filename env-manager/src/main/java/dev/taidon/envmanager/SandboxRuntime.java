@@ -38,6 +38,9 @@ public interface SandboxRuntime {
 
   Presence presence(SandboxId id);
 
+  /** Stops every sandbox this runtime runs, keeping their data: the platform is shutting down. */
+  void stopAll();
+
   /** Every sandbox whose data exists in this runtime. */
   Set<SandboxId> present();
 

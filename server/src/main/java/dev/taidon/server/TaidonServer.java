@@ -56,7 +56,7 @@ public final class TaidonServer {
    * Starts a server from command-line arguments; returns {@code null} when the arguments only asked
    * for information ({@code --help}, {@code --list-targets}).
    */
-  static ConfigurableApplicationContext start(String... args) {
+  public static ConfigurableApplicationContext start(String... args) {
     ServerOptions options = ServerOptions.parse(args);
     RoleGraph graph = Roles.graph();
     if (options.help()) {
@@ -82,7 +82,7 @@ public final class TaidonServer {
       GenericApplicationContext registry = (GenericApplicationContext) context;
       registry.registerBean(DataDirectory.class, () -> data);
       registry.registerBean(Topology.class, () -> topology);
-      registry.registerBean(DataDirectoryLock.class, () -> lock);
+      registry.registerBean(DataDirectoryLock.class, () -> lock, definition -> definition.setDestroyMethodName("close"));
       registerRemoteApis(registry, topology);
     });
     return application.run(options.springArguments().toArray(String[]::new));

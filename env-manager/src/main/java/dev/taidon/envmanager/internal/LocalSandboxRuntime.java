@@ -204,6 +204,11 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   }
 
   @Override
+  public void stopAll() {
+    instances.values().forEach(PostgresInstance::stop);
+  }
+
+  @Override
   public Presence presence(SandboxId id) {
     PostgresInstance instance = instances.get(id);
     if (instance != null && instance.isRunning()) {

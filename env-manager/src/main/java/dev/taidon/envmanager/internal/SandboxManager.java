@@ -46,6 +46,7 @@ final class SandboxManager implements EnvManager {
   private final EngineInfo engine;
   private final Map<SandboxId, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final ReentrantLock refilling = new ReentrantLock();
+  private volatile boolean closed;
   private final java.util.concurrent.Executor background = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
   SandboxManager(SandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc, TransactionTemplate transactions,
@@ -301,7 +302,7 @@ final class SandboxManager implements EnvManager {
 
   /** Tops the pool up to its size; one refill at a time, a second caller returns at once. */
   private void refillPool() {
-    if (!refilling.tryLock()) {
+    if (closed || !refilling.tryLock()) {
       return;
     }
     try {
@@ -315,7 +316,7 @@ final class SandboxManager implements EnvManager {
     StateId root = rootState();
     int pooled = jdbc.sql("SELECT count(*) FROM env_manager.sandbox WHERE owner_kind = 'POOL' AND state_id = ?")
         .param(root.hex()).query(Integer.class).single();
-    for (int i = pooled; i < settings.poolSize(); i++) {
+    for (int i = pooled; i < settings.poolSize() && !closed; i++) {
       SandboxId id = SandboxId.random();
       jdbc.sql("INSERT INTO env_manager.sandbox (id, owner, owner_kind, presence, state_id) VALUES (?, ?, 'POOL', 'COLD', ?)")
           .params(id.value(), POOL_OWNER, root.hex()).update();
@@ -346,8 +347,14 @@ final class SandboxManager implements EnvManager {
     }
   }
 
-  /** Stops every hot sandbox, keeping the data: the platform is shutting down. */
+  /**
+   * Stops every hot sandbox, keeping the data: the platform is shutting down. No pool refill starts
+   * afterwards, and one under way is waited for.
+   */
   void stopAll() {
+    closed = true;
+    refilling.lock();
+    refilling.unlock();
     for (String id : jdbc.sql("SELECT id FROM env_manager.sandbox WHERE presence = 'HOT'").query(String.class).list()) {
       try {
         stopSandbox(new SandboxId(id));
@@ -355,6 +362,7 @@ final class SandboxManager implements EnvManager {
         log.warn("Could not stop sandbox {}: {}", id, e.getMessage());
       }
     }
+    runtime.stopAll();
   }
 
   private void markPresence(SandboxId id, Presence presence) {
