@@ -22,23 +22,33 @@ import org.junit.jupiter.api.Test;
 class LifecycleIT {
   private Path base;
   private Path data;
+  private Path controlDatabase;
+  private final List<ServerProcess> servers = new ArrayList<>();
 
   @BeforeEach
   void createDirectory() {
     base = TestDirectories.create("lifecycle");
     data = base.resolve("data");
+    controlDatabase = data.resolve("control-db");
+  }
+
+  private ServerProcess start(String name) {
+    ServerProcess server = ServerProcess.start(base.resolve(name + ".log"), List.of("--data-dir=" + data));
+    servers.add(server);
+    return server;
   }
 
   @AfterEach
   void removeDirectory() {
+    servers.forEach(ServerProcess::close);
     PostgresProcesses.servingBelow(base).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
     TestDirectories.delete(base);
   }
 
   @Test
   void sigtermLeavesNoPostgresBehindAndARestartFindsTheSameData() throws Exception {
-    ServerProcess first = ServerProcess.start(base.resolve("first.log"), List.of("--data-dir=" + data));
-    assertThat(PostgresProcesses.servingBelow(data)).as("control database running").hasSize(1);
+    ServerProcess first = start("first");
+    assertThat(PostgresProcesses.servingBelow(controlDatabase)).as("control database running").hasSize(1);
 
     ServerProcess second = ServerProcess.launch(base.resolve("second.log"), List.of("--data-dir=" + data));
     assertThat(second.awaitExit(Duration.ofSeconds(60))).as("a second server on the same data directory")
@@ -50,7 +60,7 @@ class LifecycleIT {
     assertThat(PostgresProcesses.servingBelow(data)).as("postgres processes after SIGTERM").isEmpty();
     assertThat(first.output()).contains("Control database stopped");
 
-    ServerProcess again = ServerProcess.start(base.resolve("again.log"), List.of("--data-dir=" + data));
+    ServerProcess again = start("again");
     assertThat(startEvents()).as("audit entries of both runs, oldest first")
         .containsSubsequence("platform.started", "platform.stopping", "platform.started");
     again.terminate();
@@ -58,14 +68,15 @@ class LifecycleIT {
 
   @Test
   void afterAKillTheNextStartStopsTheOrphanedControlDatabaseAndCarriesOn() throws Exception {
-    ServerProcess killed = ServerProcess.start(base.resolve("killed.log"), List.of("--data-dir=" + data));
-    List<Long> orphans = PostgresProcesses.servingBelow(data);
+    ServerProcess killed = start("killed");
+    List<Long> orphans = PostgresProcesses.servingBelow(controlDatabase);
     killed.kill();
-    assertThat(PostgresProcesses.servingBelow(data)).as("the control database outlives a SIGKILL").isEqualTo(orphans);
+    assertThat(PostgresProcesses.servingBelow(controlDatabase)).as("the control database outlives a SIGKILL")
+        .isEqualTo(orphans);
 
-    ServerProcess restarted = ServerProcess.start(base.resolve("restarted.log"), List.of("--data-dir=" + data));
+    ServerProcess restarted = start("restarted");
     assertThat(restarted.output()).contains("left running on");
-    assertThat(PostgresProcesses.servingBelow(data)).as("one control database, not the orphan")
+    assertThat(PostgresProcesses.servingBelow(controlDatabase)).as("one control database, not the orphan")
         .hasSize(1).doesNotContainAnyElementsOf(orphans);
     assertThat(startEvents()).contains("platform.started");
     restarted.terminate();

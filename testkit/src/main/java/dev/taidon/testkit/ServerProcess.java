@@ -25,6 +25,13 @@ public final class ServerProcess implements AutoCloseable {
   /** Tests favour a quick start and a small heap over peak speed. */
   static final String DEFAULT_JVM_OPTIONS = "-Xmx512m -XX:TieredStopAtLevel=1";
 
+  /** Servers still running when the test JVM exits (a failed test that never closed its server). */
+  private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroy), "server-process-reaper"));
+  }
+
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Process process;
@@ -67,6 +74,8 @@ public final class ServerProcess implements AutoCloseable {
       Files.createDirectories(logFile.getParent());
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+      LIVE.add(process);
+      process.onExit().thenRun(() -> LIVE.remove(process));
       return new ServerProcess(process, logFile, port);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
