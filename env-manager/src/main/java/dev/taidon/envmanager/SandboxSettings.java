@@ -19,7 +19,8 @@ import org.springframework.util.unit.DataSize;
  * @param registeredHotIdle idle time before a registered sandbox is stopped
  * @param registeredWarmIdle idle time before a registered sandbox loses its data
  * @param diskLimit the most a sandbox's data may grow to; beyond it the sandbox is stopped
- * @param poolSize pre-started sandboxes kept at the root state, for instant hand-out
+ * @param poolSize pre-started sandboxes kept at each pooled state, for instant hand-out
+ * @param poolStates besides the root state, how many of the states most asked for lately get a pool
  * @param startTimeout how long a sandbox may take to start
  * @param maintenanceInterval how often idle times, disk limits and the pool are checked
  */
@@ -35,6 +36,7 @@ public record SandboxSettings(
     @DefaultValue("7d") Duration registeredWarmIdle,
     @DefaultValue("1GB") DataSize diskLimit,
     @DefaultValue("2") int poolSize,
+    @DefaultValue("3") int poolStates,
     @DefaultValue("30s") Duration startTimeout,
     @DefaultValue("15s") Duration maintenanceInterval) {
 
@@ -45,6 +47,9 @@ public record SandboxSettings(
     positive("registered-max-hot", registeredMaxHot);
     if (poolSize < 0 || poolSize > 100) {
       throw invalid("taidon.sandbox.pool-size must be between 0 and 100, not " + poolSize);
+    }
+    if (poolStates < 0 || poolStates > 50) {
+      throw invalid("taidon.sandbox.pool-states must be between 0 and 50, not " + poolStates);
     }
     if (diskLimit.toMegabytes() < 16) {
       throw invalid("taidon.sandbox.disk-limit must be at least 16MB, not " + diskLimit);

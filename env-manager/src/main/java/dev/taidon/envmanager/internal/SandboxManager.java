@@ -47,6 +47,11 @@ final class SandboxManager implements EnvManager {
   private final Map<SandboxId, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final ReentrantLock refilling = new ReentrantLock();
   private volatile boolean closed;
+  /** Demand halves this often, so a pool follows what learners open now. */
+  static final Duration DEMAND_HALF_LIFE = Duration.ofMinutes(5);
+  private volatile java.time.Instant lastDecay = java.time.Instant.now();
+  /** Recent requests per state: which states deserve a pool. */
+  private final Map<StateId, java.util.concurrent.atomic.LongAdder> demand = new ConcurrentHashMap<>();
   private final java.util.concurrent.Executor background = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
   SandboxManager(SandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc, TransactionTemplate transactions,
@@ -93,6 +98,7 @@ final class SandboxManager implements EnvManager {
     if (owner == null || owner.isBlank() || owner.length() > 200 || kind == OwnerKind.POOL) {
       throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "a sandbox needs an owner account of 1 to 200 characters");
     }
+    demand.computeIfAbsent(state, key -> new java.util.concurrent.atomic.LongAdder()).increment();
     Optional<SandboxId> pooled = claimFromPool(owner, kind, state);
     if (pooled.isPresent()) {
       background.execute(this::refillPoolQuietly);
@@ -253,6 +259,7 @@ final class SandboxManager implements EnvManager {
       }
     }
     refillPool();
+    decayDemand();
   }
 
   private void maintain(Row row) {
@@ -313,15 +320,63 @@ final class SandboxManager implements EnvManager {
   }
 
   private void topUpPool() {
-    StateId root = rootState();
-    int pooled = jdbc.sql("SELECT count(*) FROM env_manager.sandbox WHERE owner_kind = 'POOL' AND state_id = ?")
-        .param(root.hex()).query(Integer.class).single();
-    for (int i = pooled; i < settings.poolSize() && !closed; i++) {
-      SandboxId id = SandboxId.random();
-      jdbc.sql("INSERT INTO env_manager.sandbox (id, owner, owner_kind, presence, state_id) VALUES (?, ?, 'POOL', 'COLD', ?)")
-          .params(id.value(), POOL_OWNER, root.hex()).update();
-      openSandbox(id);
+    List<StateId> wanted = pooledStates();
+    // Pools of states that fell out of favour give their memory back.
+    for (Row row : jdbc.sql("SELECT * FROM env_manager.sandbox WHERE owner_kind = 'POOL'").query(SandboxManager::row).list()) {
+      if (!wanted.contains(row.state())) {
+        deleteSandbox(row.id());
+      }
     }
+    for (StateId state : wanted) {
+      int pooled = jdbc.sql("SELECT count(*) FROM env_manager.sandbox WHERE owner_kind = 'POOL' AND state_id = ?")
+          .param(state.hex()).query(Integer.class).single();
+      for (int i = pooled; i < settings.poolSize() && !closed; i++) {
+        SandboxId id = SandboxId.random();
+        jdbc.sql("INSERT INTO env_manager.sandbox (id, owner, owner_kind, presence, state_id) VALUES (?, ?, 'POOL', 'COLD', ?)")
+            .params(id.value(), POOL_OWNER, state.hex()).update();
+        try {
+          openSandbox(id);
+        } catch (TaidonException e) {
+          // The state's snapshot was evicted meanwhile: it is no longer a candidate.
+          deleteSandbox(id);
+          demand.remove(state);
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * The root state, and the states asked for at least twice lately, most asked first, up to
+   * {@code pool-states} of them: dataset and lesson bases that many learners open.
+   */
+  List<StateId> pooledStates() {
+    StateId root = rootState();
+    List<StateId> states = new java.util.ArrayList<>();
+    states.add(root);
+    demand.entrySet().stream()
+        .filter(entry -> !entry.getKey().equals(root) && entry.getValue().sum() >= 2)
+        .sorted(Map.Entry.<StateId, java.util.concurrent.atomic.LongAdder>comparingByValue(
+            java.util.Comparator.comparingLong(java.util.concurrent.atomic.LongAdder::sum)).reversed())
+        .limit(settings.poolStates())
+        .forEach(entry -> states.add(entry.getKey()));
+    return states;
+  }
+
+  /** Lets old demand fade, so a pool follows what learners open now. */
+  private void decayDemand() {
+    if (java.time.Instant.now().isBefore(lastDecay.plus(DEMAND_HALF_LIFE))) {
+      return;
+    }
+    lastDecay = java.time.Instant.now();
+    demand.forEach((state, count) -> {
+      long half = count.sumThenReset() / 2;
+      if (half == 0) {
+        demand.remove(state, count);
+      } else {
+        count.add(half);
+      }
+    });
   }
 
   /**
