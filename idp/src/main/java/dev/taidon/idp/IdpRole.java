@@ -15,8 +15,8 @@ public final class IdpRole {
       "anonymous sessions, accounts, external OIDC login and signed tokens.",
       Set.of("audit-log"),
       IdpConfiguration.class,
-      List.of(),
-      Optional.empty());
+      List.of(Identity.class),
+      Optional.of("idp"));
 
   private IdpRole() {}
 }

@@ -1,10 +1,22 @@
 package dev.taidon.idp.internal;
 
+import dev.taidon.auditlog.AuditLog;
+import dev.taidon.idp.AuthSettings;
+import java.time.Clock;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
-/**
- * The beans of the idp role, created only in processes whose {@code --target} includes it. The role
- * has no services of its own yet; its capabilities arrive with their issues.
- */
+/** The beans of the idp role: accounts, signing keys and tokens. */
 @Configuration(proxyBeanMethods = false)
-public class IdpConfiguration {}
+@EnableConfigurationProperties(AuthSettings.class)
+public class IdpConfiguration {
+
+  @Bean
+  JdbcIdentity identity(JdbcClient jdbc, TransactionTemplate transactions, AuthSettings settings, AuditLog auditLog) {
+    Clock clock = Clock.systemUTC();
+    return new JdbcIdentity(jdbc, transactions, new SigningKeys(jdbc, settings, clock), settings, auditLog, clock);
+  }
+}

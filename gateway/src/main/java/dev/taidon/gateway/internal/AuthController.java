@@ -1,0 +1,64 @@
+package dev.taidon.gateway.internal;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.idp.Identity;
+import dev.taidon.idp.TokenGrant;
+import dev.taidon.idp.UserRef;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Sign-in, token refresh, sign-out, the key set, and who the caller is. */
+@RestController
+class AuthController {
+  private final Identity identity;
+
+  AuthController(Identity identity) {
+    this.identity = identity;
+  }
+
+  /** A refresh or sign-out request. */
+  record RefreshRequest(String refreshToken) {
+    String validToken() {
+      if (refreshToken == null || refreshToken.isBlank() || refreshToken.length() > 200) {
+        throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "refreshToken must be the refresh token of a grant");
+      }
+      return refreshToken;
+    }
+  }
+
+  @PostMapping("/api/v1/auth/anonymous")
+  ResponseEntity<TokenGrant> anonymous() {
+    return ResponseEntity.status(HttpStatus.CREATED).body(identity.createAnonymous());
+  }
+
+  @PostMapping("/api/v1/auth/refresh")
+  TokenGrant refresh(@RequestBody RefreshRequest request) {
+    return identity.refresh(request.validToken());
+  }
+
+  @PostMapping("/api/v1/auth/logout")
+  ResponseEntity<Void> logout(@RequestBody RefreshRequest request) {
+    identity.logout(request.validToken());
+    return ResponseEntity.noContent().build();
+  }
+
+  @GetMapping(path = "/api/v1/auth/jwks", produces = "application/jwk-set+json")
+  String jwks() {
+    return identity.jwks();
+  }
+
+  @GetMapping("/api/v1/me")
+  Map<String, Object> me(HttpServletRequest request) {
+    AccessTokenVerifier.Caller caller = (AccessTokenVerifier.Caller) request.getAttribute(BearerAuthentication.CALLER);
+    UserRef account = identity.account(caller.accountId())
+        .orElseThrow(() -> new TaidonException(ErrorCode.UNAUTHENTICATED, "the account of this token no longer exists"));
+    return Map.of("id", account.id(), "kind", account.kind());
+  }
+}

@@ -1,0 +1,59 @@
+package dev.taidon.gateway.internal;
+
+import dev.taidon.core.TaidonException;
+import dev.taidon.core.web.Problems;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Set;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every {@code /api/} request but sign-in, token refresh, sign-out, the key set and the platform
+ * status needs a valid access token in {@code Authorization: Bearer}. The caller is then available
+ * to handlers as the request attribute {@link #CALLER}; a missing or bad token is answered 401 with
+ * a problem document and a {@code WWW-Authenticate} challenge.
+ */
+final class BearerAuthentication extends OncePerRequestFilter {
+  static final String CALLER = BearerAuthentication.class.getName() + ".caller";
+  private static final Set<String> PUBLIC = Set.of("/api/v1/auth/anonymous", "/api/v1/auth/refresh",
+      "/api/v1/auth/logout", "/api/v1/auth/jwks", "/api/v1/platform");
+
+  private final AccessTokenVerifier verifier;
+  private final JsonMapper json;
+
+  BearerAuthentication(AccessTokenVerifier verifier, JsonMapper json) {
+    this.verifier = verifier;
+    this.json = json;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    String path = request.getRequestURI();
+    return !path.startsWith("/api/") || PUBLIC.contains(path);
+  }
+
+  @Override
+  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String header = request.getHeader("Authorization");
+    try {
+      if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        throw new TaidonException(dev.taidon.core.ErrorCode.UNAUTHENTICATED,
+            "this request needs an access token: Authorization: Bearer <token> (POST /api/v1/auth/anonymous gives one)");
+      }
+      request.setAttribute(CALLER, verifier.verify(header.substring(7).strip()));
+    } catch (TaidonException e) {
+      response.setStatus(e.code().httpStatus());
+      response.setHeader("WWW-Authenticate", "Bearer realm=\"taidon\"" + (header == null ? "" : ", error=\"invalid_token\""));
+      response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+      response.getOutputStream().write(json.writeValueAsBytes(Problems.of(e)));
+      return;
+    }
+    chain.doFilter(request, response);
+  }
+}

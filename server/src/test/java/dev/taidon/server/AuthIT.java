@@ -1,0 +1,207 @@
+package dev.taidon.server;
+
+import static dev.taidon.server.PlatformScenario.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import dev.taidon.core.remote.RemoteRoleClient;
+import dev.taidon.idp.Identity;
+import dev.taidon.pg.UnixSocketJdbc;
+import dev.taidon.testkit.ServerProcess;
+import dev.taidon.testkit.TestDirectories;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/** Anonymous sign-in, access tokens and their verification at the gateway, refresh rotation. */
+class AuthIT {
+  static final String TOKEN = "auth-internal-token-0123456789abcdefg";
+  private static Path base;
+  private static ServerProcess server;
+
+  @BeforeAll
+  static void start() {
+    base = TestDirectories.create("auth");
+    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
+        "--internal-token=" + TOKEN, "--taidon.sandbox.pool-size=0"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+    TestDirectories.delete(base);
+  }
+
+  private static JsonNode signIn() {
+    HttpResponse<String> response = post("/api/v1/auth/anonymous", "");
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+    return PlatformScenario.JSON.readTree(response.body());
+  }
+
+  private static HttpResponse<String> post(String path, String body) {
+    return server.send(HttpRequest.newBuilder(server.baseUrl().resolve(path)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+  }
+
+  private static HttpResponse<String> me(String token) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/me")).GET();
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return server.send(request.build());
+  }
+
+  private static String refreshBody(String refreshToken) {
+    return "{\"refreshToken\":\"" + refreshToken + "\"}";
+  }
+
+  @Test
+  void anAnonymousSignInGivesTokensThatIdentifyTheNewAccount() {
+    JsonNode grant = signIn();
+    assertThat(grant.path("expiresIn").asLong()).isEqualTo(900);
+    assertThat(grant.at("/user/kind").asString()).isEqualTo("anonymous");
+    String accountId = grant.at("/user/id").asString();
+    HttpResponse<String> me = me(grant.path("accessToken").asString());
+    assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+    assertThat(PlatformScenario.JSON.readTree(me.body()).path("id").asString()).isEqualTo(accountId);
+  }
+
+  @Test
+  void aRequestWithoutATokenIsChallenged() {
+    HttpResponse<String> response = me(null);
+    assertProblem(response, 401, "unauthenticated");
+    assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"taidon\"");
+    assertThat(response.body()).contains("POST /api/v1/auth/anonymous");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"garbage", "a.b.c", "eyJhbGciOiJub25lIn0.e30.", ""})
+  void malformedTokensAreRefused(String token) {
+    assertProblem(me(token), 401, "unauthenticated");
+  }
+
+  @Test
+  void tamperedForgedAndConfusedTokensAreRefused() throws Exception {
+    String genuine = signIn().path("accessToken").asString();
+    String[] parts = genuine.split("\\.");
+    JWTClaimsSet claims = SignedJWT.parse(genuine).getJWTClaimsSet();
+    String kid = SignedJWT.parse(genuine).getHeader().getKeyID();
+
+    // The payload of another account under the genuine signature.
+    String otherPayload = com.nimbusds.jose.util.Base64URL.encode(new JWTClaimsSet.Builder(claims)
+        .subject("acc-someone-else").build().toString()).toString();
+    assertProblem(me(parts[0] + "." + otherPayload + "." + parts[2]), 401, "unauthenticated");
+
+    // Signed by an attacker's key that claims the server's key id.
+    ECKey attacker = new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
+    assertProblem(me(sign(attacker, claims)), 401, "unauthenticated");
+
+    // alg=none, and HMAC keyed with the server's public key (algorithm confusion).
+    assertProblem(me(new PlainJWT(claims).serialize()), 401, "unauthenticated");
+    SignedJWT hmac = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(), claims);
+    hmac.sign(new MACSigner(server.get("/api/v1/auth/jwks").body().repeat(2).getBytes()));
+    assertProblem(me(hmac.serialize()), 401, "unauthenticated");
+  }
+
+  @Test
+  void tokensSignedWithTheServersOwnKeyAreRefusedForTheWrongAudienceIssuerOrTime() throws Exception {
+    String genuine = signIn().path("accessToken").asString();
+    JWTClaimsSet claims = SignedJWT.parse(genuine).getJWTClaimsSet();
+    ECKey serverKey = serverKey(SignedJWT.parse(genuine).getHeader().getKeyID());
+    HttpResponse<String> resigned = me(sign(serverKey, claims));
+    assertThat(resigned.statusCode()).as("precondition: re-signing works: %s", resigned.body()).isEqualTo(200);
+    assertProblem(me(sign(serverKey, new JWTClaimsSet.Builder(claims).audience("another-api").build())), 401,
+        "unauthenticated");
+    assertProblem(me(sign(serverKey, new JWTClaimsSet.Builder(claims).issuer("evil").build())), 401, "unauthenticated");
+    assertProblem(me(sign(serverKey, new JWTClaimsSet.Builder(claims)
+        .expirationTime(Date.from(Instant.now().minusSeconds(120))).build())), 401, "unauthenticated");
+  }
+
+  @Test
+  void refreshTokensRotateAndAReusedOneSignsTheWholeFamilyOut() {
+    JsonNode first = signIn();
+    String r1 = first.path("refreshToken").asString();
+    HttpResponse<String> second = post("/api/v1/auth/refresh", refreshBody(r1));
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+    String r2 = PlatformScenario.JSON.readTree(second.body()).path("refreshToken").asString();
+    assertThat(r2).isNotEqualTo(r1);
+    assertThat(PlatformScenario.JSON.readTree(second.body()).at("/user/id").asString())
+        .isEqualTo(first.at("/user/id").asString());
+
+    assertProblem(post("/api/v1/auth/refresh", refreshBody(r1)), 401, "unauthenticated");
+    HttpResponse<String> afterReuse = post("/api/v1/auth/refresh", refreshBody(r2));
+    assertProblem(afterReuse, 401, "unauthenticated");
+    assertThat(afterReuse.body()).as("the newest token of the family is revoked too").contains("revoked");
+  }
+
+  @Test
+  void logoutRevokesTheSignIn() {
+    String refresh = signIn().path("refreshToken").asString();
+    assertThat(post("/api/v1/auth/logout", refreshBody(refresh)).statusCode()).isEqualTo(204);
+    assertProblem(post("/api/v1/auth/refresh", refreshBody(refresh)), 401, "unauthenticated");
+  }
+
+  @Test
+  void brokenRefreshRequestsAreClearErrors() {
+    assertProblem(post("/api/v1/auth/refresh", "{}"), 400, "invalid-argument");
+    assertProblem(post("/api/v1/auth/refresh", "{not json"), 400, "malformed-request");
+    assertProblem(post("/api/v1/auth/refresh", refreshBody("x".repeat(10_000))), 400, "invalid-argument");
+    assertProblem(post("/api/v1/auth/refresh", refreshBody("unknown-token")), 401, "unauthenticated");
+  }
+
+  @Test
+  void rotatingTheSigningKeySignsNobodyOut() throws Exception {
+    String before = signIn().path("accessToken").asString();
+    new RemoteRoleClient(PlatformScenario.JSON, TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(30))
+        .proxy(Identity.class, "idp", server.baseUrl()).rotateSigningKey();
+    String after = signIn().path("accessToken").asString();
+    assertThat(SignedJWT.parse(after).getHeader().getKeyID()).isNotEqualTo(SignedJWT.parse(before).getHeader().getKeyID());
+    assertThat(me(before).statusCode()).as("a token signed before the rotation").isEqualTo(200);
+    assertThat(me(after).statusCode()).as("a token signed after the rotation").isEqualTo(200);
+    assertThat(PlatformScenario.JSON.readTree(server.get("/api/v1/auth/jwks").body()).path("keys").size())
+        .isGreaterThanOrEqualTo(2);
+  }
+
+  private static String sign(ECKey key, JWTClaimsSet claims) throws Exception {
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
+        .type(new JOSEObjectType("at+jwt")).build(), claims);
+    jwt.sign(new ECDSASigner(key));
+    return jwt.serialize();
+  }
+
+  private static ECKey serverKey(String kid) throws Exception {
+    try (Connection connection = DriverManager.getConnection(
+            UnixSocketJdbc.url(base.resolve("data/run/control-db"), "taidon"), "postgres", "");
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT jwk FROM idp.signing_key WHERE kid = '" + kid + "'")) {
+      rs.next();
+      return ECKey.parse(rs.getString(1));
+    }
+  }
+}
