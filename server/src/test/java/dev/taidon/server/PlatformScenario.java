@@ -52,7 +52,15 @@ final class PlatformScenario {
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections");
 
-    HttpResponse<String> missing = gateway.get("/api/v1/no-such-thing");
+    assertProblem(gateway.get("/no-such-page"), 404, "not-found");
+    assertProblem(gateway.get("/api/v1/no-such-thing"), 401, "unauthenticated");
+
+    HttpResponse<String> signIn = gateway.send(java.net.http.HttpRequest.newBuilder(gateway.baseUrl()
+        .resolve("/api/v1/auth/anonymous")).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+    assertThat(signIn.statusCode()).as("anonymous sign-in: %s", signIn.body()).isEqualTo(201);
+    String token = JSON.readTree(signIn.body()).path("accessToken").asString();
+    HttpResponse<String> missing = gateway.send(java.net.http.HttpRequest.newBuilder(gateway.baseUrl()
+        .resolve("/api/v1/no-such-thing")).header("Authorization", "Bearer " + token).GET().build());
     assertProblem(missing, 404, "not-found");
   }
 
