@@ -97,6 +97,41 @@ class AllInOneIT {
     assertThat(notAcceptable.statusCode()).isEqualTo(406);
   }
 
+  @Test
+  void everyAnswerCarriesTheSecurityHeadersAndTheSpaPassesItsPolicy() {
+    for (HttpResponse<String> response : List.of(server.get("/"), server.get("/api/v1/platform"),
+        server.get("/api/v1/me"))) {
+      assertThat(response.headers().firstValue("Content-Security-Policy")).as("CSP of %s", response.uri())
+          .hasValueSatisfying(csp -> assertThat(csp).contains("script-src 'self'").contains("frame-ancestors 'none'"));
+      assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+      assertThat(response.headers().firstValue("X-Frame-Options")).contains("DENY");
+    }
+    String page = server.get("/").body();
+    assertThat(page).as("no inline script or style, which the policy would block")
+        .doesNotContainPattern("<script(?![^>]*\\bsrc=)[^>]*>").doesNotContain("<style").doesNotContain("style=");
+  }
+
+  @Test
+  void oversizedBodiesAreRefusedWhetherDeclaredOrStreamed() {
+    String large = "{\"refreshToken\":\"" + "x".repeat(2 << 20) + "\"}";
+    assertProblem(server.send(HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/auth/refresh"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(large)).build()),
+        413, "payload-too-large");
+    HttpRequest chunked = HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/auth/refresh"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(large.getBytes()))).build();
+    assertProblem(server.send(chunked), 413, "payload-too-large");
+  }
+
+  @Test
+  void browsersOnOtherOriginsMayNotCallTheApi() {
+    HttpResponse<String> preflight = server.send(HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/me"))
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+        .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "GET").build());
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    assertThat(preflight.statusCode()).isEqualTo(403);
+  }
+
   private static RemoteRoleClient client(String token) {
     return new RemoteRoleClient(PlatformScenario.JSON, token, Duration.ofSeconds(2), Duration.ofSeconds(30));
   }

@@ -1,8 +1,14 @@
 package dev.taidon.gateway.internal;
 
+import dev.taidon.gateway.GatewaySettings;
 import dev.taidon.idp.AuthSettings;
 import dev.taidon.idp.Identity;
 import java.time.Clock;
+import java.util.List;
+import org.springframework.core.Ordered;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
+import org.springframework.web.filter.CorsFilter;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -12,9 +18,35 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The beans of the gateway role: the public HTTP API and the SPA (served from the frontend jar). */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(AuthSettings.class)
+@EnableConfigurationProperties({AuthSettings.class, GatewaySettings.class})
 @Import({PlatformController.class, AuthController.class})
 public class GatewayConfiguration {
+
+  /** Runs first: headers on every answer, including those of refused requests. */
+  @Bean
+  FilterRegistrationBean<EdgeFilter> edgeFilter(GatewaySettings settings, JsonMapper json) {
+    FilterRegistrationBean<EdgeFilter> registration = new FilterRegistrationBean<>(new EdgeFilter(settings, json));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+    return registration;
+  }
+
+  /**
+   * Browsers may call the API from the configured origins only; without any, cross-origin calls get
+   * no CORS headers and the browser refuses them.
+   */
+  @Bean
+  FilterRegistrationBean<CorsFilter> corsFilter(GatewaySettings settings) {
+    CorsConfiguration cors = new CorsConfiguration();
+    cors.setAllowedOrigins(settings.corsOrigins());
+    cors.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE"));
+    cors.setAllowedHeaders(List.of("Authorization", "Content-Type", "Accept"));
+    cors.setMaxAge(3600L);
+    UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+    source.registerCorsConfiguration("/api/**", cors);
+    FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+    return registration;
+  }
 
   @Bean
   FilterRegistrationBean<BearerAuthentication> bearerAuthentication(Identity identity, AuthSettings settings,
@@ -22,6 +54,7 @@ public class GatewayConfiguration {
     FilterRegistrationBean<BearerAuthentication> registration = new FilterRegistrationBean<>(
         new BearerAuthentication(new AccessTokenVerifier(identity, settings, Clock.systemUTC()), json));
     registration.addUrlPatterns("/api/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
     return registration;
   }
 }

@@ -34,6 +34,12 @@ public class ProblemResponses {
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
   public ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException error) {
+    // A body refused while it was read (too large, say) says so itself.
+    for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof TaidonException refused) {
+        return taidon(refused);
+      }
+    }
     return Problems.response(Problems.of(ErrorCode.MALFORMED_REQUEST,
         "the request body is not valid JSON of the expected shape", Map.of()));
   }
