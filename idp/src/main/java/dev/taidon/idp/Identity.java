@@ -11,6 +11,25 @@ public interface Identity {
   TokenGrant createAnonymous();
 
   /**
+   * Registers an email address and password. With {@code anonymousAccountId} the anonymous account
+   * becomes registered and keeps everything it made; without, a new account is created.
+   *
+   * @throws dev.taidon.core.TaidonException {@code INVALID_ARGUMENT} for a malformed email or a weak
+   *     password, {@code CONFLICT} when the email is taken or the account is registered already
+   */
+  TokenGrant register(String email, String password, java.util.Optional<String> anonymousAccountId);
+
+  /**
+   * Signs in with email and password. Five wrong passwords lock the account for a while; many
+   * failures from one client address throttle that address.
+   *
+   * @throws dev.taidon.core.TaidonException {@code UNAUTHENTICATED} for a wrong email or password
+   *     (which of the two is not said), {@code TOO_MANY_ATTEMPTS} while locked or throttled, with
+   *     {@code retryAfterSeconds}
+   */
+  TokenGrant login(String email, String password, String clientAddress);
+
+  /**
    * Exchanges a refresh token for a new grant; the presented token is spent.
    *
    * @throws dev.taidon.core.TaidonException {@code UNAUTHENTICATED} for an unknown, expired, revoked or

@@ -20,6 +20,7 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(413, "Payload too large"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
   QUOTA_EXCEEDED(429, "Quota exceeded"),
+  TOO_MANY_ATTEMPTS(429, "Too many attempts"),
   SANDBOX_FAILED(500, "Sandbox failed"),
   INVALID_CONFIGURATION(500, "Invalid configuration"),
   DATA_DIRECTORY_IN_USE(500, "Data directory in use"),

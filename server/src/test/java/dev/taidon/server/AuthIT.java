@@ -37,7 +37,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
-/** Anonymous sign-in, access tokens and their verification at the gateway, refresh rotation. */
+/**
+ * Anonymous sign-in, registration and login, access tokens and their verification at the gateway,
+ * refresh rotation. The address-throttling test runs last: it exhausts the failures allowed from
+ * the loopback address every test uses.
+ */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class AuthIT {
   static final String TOKEN = "auth-internal-token-0123456789abcdefg";
   private static Path base;
@@ -186,6 +191,91 @@ class AuthIT {
     assertThat(me(after).statusCode()).as("a token signed after the rotation").isEqualTo(200);
     assertThat(PlatformScenario.JSON.readTree(server.get("/api/v1/auth/jwks").body()).path("keys").size())
         .isGreaterThanOrEqualTo(2);
+  }
+
+  private static String credentials(String email, String password) {
+    return "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}";
+  }
+
+  private static String uniqueEmail() {
+    return "learner-" + java.util.UUID.randomUUID() + "@example.org";
+  }
+
+  @Test
+  void registeringWithoutATokenCreatesARegisteredAccountThatCanLogIn() {
+    String email = uniqueEmail();
+    HttpResponse<String> registered = post("/api/v1/auth/register", credentials(email, "a long passphrase"));
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    String accountId = PlatformScenario.JSON.readTree(registered.body()).at("/user/id").asString();
+    HttpResponse<String> login = post("/api/v1/auth/login", credentials(email.toUpperCase(), "a long passphrase"));
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+    JsonNode grant = PlatformScenario.JSON.readTree(login.body());
+    assertThat(grant.at("/user/id").asString()).isEqualTo(accountId);
+    assertThat(PlatformScenario.JSON.readTree(me(grant.path("accessToken").asString()).body()).path("kind").asString())
+        .isEqualTo("registered");
+  }
+
+  @Test
+  void anAnonymousLearnerWhoRegistersKeepsTheirAccountAndSoEverythingTheyMade() {
+    JsonNode anonymous = signIn();
+    HttpResponse<String> registered = server.send(HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/auth/register"))
+        .header("Content-Type", "application/json")
+        .header("Authorization", "Bearer " + anonymous.path("accessToken").asString())
+        .POST(HttpRequest.BodyPublishers.ofString(credentials(uniqueEmail(), "another long passphrase"))).build());
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    JsonNode grant = PlatformScenario.JSON.readTree(registered.body());
+    assertThat(grant.at("/user/id").asString()).as("the same account").isEqualTo(anonymous.at("/user/id").asString());
+    assertThat(grant.at("/user/kind").asString()).isEqualTo("registered");
+  }
+
+  @Test
+  void registrationRefusesTakenEmailsWeakPasswordsAndMalformedInput() {
+    String email = uniqueEmail();
+    assertThat(post("/api/v1/auth/register", credentials(email, "a long passphrase")).statusCode()).isEqualTo(201);
+    assertProblem(post("/api/v1/auth/register", credentials(email, "a long passphrase")), 409, "conflict");
+    assertProblem(post("/api/v1/auth/register", credentials(uniqueEmail(), "short")), 400, "invalid-argument");
+    assertProblem(post("/api/v1/auth/register", credentials(uniqueEmail(), " ".repeat(12))), 400, "invalid-argument");
+    assertProblem(post("/api/v1/auth/register", credentials(uniqueEmail(), "x".repeat(300))), 400, "invalid-argument");
+    assertProblem(post("/api/v1/auth/register", credentials("not-an-email", "a long passphrase")), 400, "invalid-argument");
+    assertProblem(post("/api/v1/auth/register", credentials("a@b@c.org", "a long passphrase")), 400, "invalid-argument");
+    assertProblem(post("/api/v1/auth/register", "{\"email\":42}"), 400, "invalid-argument");
+    assertProblem(post("/api/v1/auth/register", "[]"), 400, "malformed-request");
+  }
+
+  @Test
+  void fiveWrongPasswordsLockTheAccountEvenAgainstTheRightOne() {
+    String email = uniqueEmail();
+    post("/api/v1/auth/register", credentials(email, "the right passphrase"));
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> wrong = post("/api/v1/auth/login", credentials(email, "a wrong passphrase " + i));
+      assertProblem(wrong, 401, "unauthenticated");
+      assertThat(wrong.body()).contains("the email or the password is wrong");
+    }
+    HttpResponse<String> locked = post("/api/v1/auth/login", credentials(email, "the right passphrase"));
+    assertProblem(locked, 429, "too-many-attempts");
+    assertThat(locked.headers().firstValue("Retry-After")).hasValueSatisfying(
+        seconds -> assertThat(Long.parseLong(seconds)).isBetween(1L, 15 * 60L + 1));
+  }
+
+  @Test
+  void anUnknownEmailIsRefusedLikeAWrongPassword() {
+    HttpResponse<String> unknown = post("/api/v1/auth/login", credentials(uniqueEmail(), "whatever passphrase"));
+    assertProblem(unknown, 401, "unauthenticated");
+    assertThat(unknown.body()).contains("the email or the password is wrong");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+  void manyFailuresFromOneAddressThrottleIt() {
+    HttpResponse<String> last = null;
+    for (int i = 0; i < 25; i++) {
+      last = post("/api/v1/auth/login", credentials(uniqueEmail(), "guess number " + i));
+      if (last.statusCode() == 429) {
+        break;
+      }
+    }
+    assertProblem(last, 429, "too-many-attempts");
+    assertThat(last.body()).contains("from this address");
   }
 
   private static String sign(ECKey key, JWTClaimsSet claims) throws Exception {

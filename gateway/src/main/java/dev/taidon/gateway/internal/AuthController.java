@@ -33,6 +33,24 @@ class AuthController {
     }
   }
 
+  /** A registration or login request. */
+  record Credentials(String email, String password) {}
+
+  @PostMapping("/api/v1/auth/register")
+  ResponseEntity<TokenGrant> register(@RequestBody Credentials credentials, HttpServletRequest request) {
+    java.util.Optional<String> anonymous = java.util.Optional.ofNullable(
+            (AccessTokenVerifier.Caller) request.getAttribute(BearerAuthentication.CALLER))
+        .filter(caller -> caller.kind() == dev.taidon.idp.AccountKind.ANONYMOUS)
+        .map(AccessTokenVerifier.Caller::accountId);
+    return ResponseEntity.status(HttpStatus.CREATED)
+        .body(identity.register(credentials.email(), credentials.password(), anonymous));
+  }
+
+  @PostMapping("/api/v1/auth/login")
+  TokenGrant login(@RequestBody Credentials credentials, HttpServletRequest request) {
+    return identity.login(credentials.email(), credentials.password(), request.getRemoteAddr());
+  }
+
   @PostMapping("/api/v1/auth/anonymous")
   ResponseEntity<TokenGrant> anonymous() {
     return ResponseEntity.status(HttpStatus.CREATED).body(identity.createAnonymous());

@@ -13,15 +13,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Every {@code /api/} request but sign-in, token refresh, sign-out, the key set and the platform
- * status needs a valid access token in {@code Authorization: Bearer}. The caller is then available
- * to handlers as the request attribute {@link #CALLER}; a missing or bad token is answered 401 with
- * a problem document and a {@code WWW-Authenticate} challenge.
+ * Every {@code /api/} request but sign-in, registration, login, token refresh, sign-out, the key
+ * set and the platform status needs a valid access token in {@code Authorization: Bearer}; those
+ * public ones may carry one (registration does, to upgrade an anonymous account). The caller is
+ * then available to handlers as the request attribute {@link #CALLER}; a missing or bad token is
+ * answered 401 with a problem document and a {@code WWW-Authenticate} challenge.
  */
 final class BearerAuthentication extends OncePerRequestFilter {
   static final String CALLER = BearerAuthentication.class.getName() + ".caller";
-  private static final Set<String> PUBLIC = Set.of("/api/v1/auth/anonymous", "/api/v1/auth/refresh",
-      "/api/v1/auth/logout", "/api/v1/auth/jwks", "/api/v1/platform");
+  private static final Set<String> PUBLIC = Set.of("/api/v1/auth/anonymous", "/api/v1/auth/register",
+      "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/jwks", "/api/v1/platform");
 
   private final AccessTokenVerifier verifier;
   private final JsonMapper json;
@@ -34,13 +35,17 @@ final class BearerAuthentication extends OncePerRequestFilter {
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     String path = request.getRequestURI();
-    return !path.startsWith("/api/") || PUBLIC.contains(path);
+    return !path.startsWith("/api/");
   }
 
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String header = request.getHeader("Authorization");
+    if (header == null && PUBLIC.contains(request.getRequestURI())) {
+      chain.doFilter(request, response);
+      return;
+    }
     try {
       if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
         throw new TaidonException(dev.taidon.core.ErrorCode.UNAUTHENTICATED,

@@ -17,6 +17,7 @@ public class IdpConfiguration {
   @Bean
   JdbcIdentity identity(JdbcClient jdbc, TransactionTemplate transactions, AuthSettings settings, AuditLog auditLog) {
     Clock clock = Clock.systemUTC();
-    return new JdbcIdentity(jdbc, transactions, new SigningKeys(jdbc, settings, clock), settings, auditLog, clock);
+    return new JdbcIdentity(jdbc, transactions, new SigningKeys(jdbc, settings, clock), settings, auditLog, clock,
+        new PasswordHasher());
   }
 }

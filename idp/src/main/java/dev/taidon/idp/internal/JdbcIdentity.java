@@ -23,6 +23,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
@@ -45,9 +46,12 @@ final class JdbcIdentity implements Identity {
   private final AuthSettings settings;
   private final AuditLog auditLog;
   private final Clock clock;
+  private final PasswordHasher hasher;
 
   JdbcIdentity(JdbcClient jdbc, TransactionTemplate transactions, SigningKeys keys, AuthSettings settings,
-      AuditLog auditLog, Clock clock) {
+      AuditLog auditLog, Clock clock, PasswordHasher hasher) {
+    this.hasher = hasher;
+    this.decoyHash = hasher.hash("decoy password that matches no input");
     this.jdbc = jdbc;
     this.transactions = transactions;
     this.keys = keys;
@@ -117,6 +121,123 @@ final class JdbcIdentity implements Identity {
             + "sign in again");
       }
     };
+  }
+
+  static final int MAX_FAILED_LOGINS = 5;
+  static final Duration LOCKOUT = Duration.ofMinutes(15);
+  static final int MAX_FAILURES_PER_ADDRESS = 20;
+  private static final java.util.regex.Pattern EMAIL = java.util.regex.Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+  /** Verified when an email is unknown, so an unknown email takes as long to refuse as a wrong password. */
+  private final String decoyHash;
+
+  @Override
+  public TokenGrant register(String email, String password, Optional<String> anonymousAccountId) {
+    String normalized = validEmail(email);
+    validPassword(password);
+    String hash = hasher.hash(password);
+    UUID family = UUID.randomUUID();
+    record Registered(String accountId, String refreshToken) {}
+    Registered registered;
+    try {
+      registered = transactions.execute(status -> {
+        String accountId;
+        if (anonymousAccountId.isPresent()) {
+          accountId = anonymousAccountId.get();
+          int upgraded = jdbc.sql("UPDATE idp.account SET kind = 'REGISTERED', last_seen_at = now() WHERE id = ? AND kind = 'ANONYMOUS'")
+              .param(accountId).update();
+          if (upgraded == 0) {
+            throw new TaidonException(ErrorCode.CONFLICT, "this account is registered already: log in instead");
+          }
+        } else {
+          accountId = "acc-" + UUID.randomUUID().toString().replace("-", "");
+          jdbc.sql("INSERT INTO idp.account (id, kind) VALUES (?, 'REGISTERED')").param(accountId).update();
+        }
+        jdbc.sql("INSERT INTO idp.credential (account_id, email, password_hash) VALUES (?, ?, ?)")
+            .params(accountId, normalized, hash).update();
+        return new Registered(accountId, storeRefreshToken(family, accountId));
+      });
+    } catch (org.springframework.dao.DuplicateKeyException e) {
+      throw new TaidonException(ErrorCode.CONFLICT, "an account with this email exists: log in instead", e);
+    }
+    auditLog.append(new AuditEvent("auth.registered", registered.accountId(),
+        Map.of("upgradedAnonymous", Boolean.toString(anonymousAccountId.isPresent()))));
+    return grant(new UserRef(registered.accountId(), AccountKind.REGISTERED), registered.refreshToken());
+  }
+
+  @Override
+  public TokenGrant login(String email, String password, String clientAddress) {
+    String address = clientAddress == null ? "unknown" : clientAddress;
+    int recentFailures = jdbc.sql("SELECT count(*) FROM idp.login_failure WHERE address = ? AND at > now() - CAST(? AS interval)")
+        .params(address, LOCKOUT.toMinutes() + " minutes").query(Integer.class).single();
+    if (recentFailures >= MAX_FAILURES_PER_ADDRESS) {
+      throw tooMany("too many failed logins from this address: try again later", LOCKOUT.toSeconds());
+    }
+    record Credential(String accountId, String hash, int failed, Instant lockedUntil) {}
+    Optional<Credential> credential = jdbc.sql(
+            "SELECT account_id, password_hash, failed_attempts, locked_until FROM idp.credential WHERE email = ?")
+        .param(email == null ? "" : email.strip().toLowerCase(java.util.Locale.ROOT))
+        .query((rs, n) -> new Credential(rs.getString(1), rs.getString(2), rs.getInt(3),
+            rs.getTimestamp(4) == null ? null : rs.getTimestamp(4).toInstant()))
+        .optional();
+    String candidate = password == null ? "" : password.length() > 256 ? password.substring(0, 256) : password;
+    if (credential.isEmpty()) {
+      hasher.matches(candidate, decoyHash);
+      failed(address);
+      throw unauthenticated("the email or the password is wrong");
+    }
+    Credential found = credential.get();
+    Instant now = clock.instant();
+    if (found.lockedUntil() != null && found.lockedUntil().isAfter(now)) {
+      throw tooMany("this account is locked after too many wrong passwords: try again later",
+          Duration.between(now, found.lockedUntil()).toSeconds() + 1);
+    }
+    if (!hasher.matches(candidate, found.hash())) {
+      failed(address);
+      if (found.failed() + 1 >= MAX_FAILED_LOGINS) {
+        jdbc.sql("UPDATE idp.credential SET failed_attempts = 0, locked_until = ? WHERE account_id = ?")
+            .params(Timestamp.from(now.plus(LOCKOUT)), found.accountId()).update();
+        auditLog.append(new AuditEvent("auth.locked", found.accountId(), Map.of("address", address)));
+      } else {
+        jdbc.sql("UPDATE idp.credential SET failed_attempts = failed_attempts + 1 WHERE account_id = ?")
+            .param(found.accountId()).update();
+      }
+      throw unauthenticated("the email or the password is wrong");
+    }
+    String refreshToken = transactions.execute(status -> {
+      jdbc.sql("UPDATE idp.credential SET failed_attempts = 0, locked_until = NULL WHERE account_id = ?")
+          .param(found.accountId()).update();
+      jdbc.sql("UPDATE idp.account SET last_seen_at = now() WHERE id = ?").param(found.accountId()).update();
+      return storeRefreshToken(UUID.randomUUID(), found.accountId());
+    });
+    auditLog.append(new AuditEvent("auth.login", found.accountId(), Map.of("address", address)));
+    return grant(new UserRef(found.accountId(), AccountKind.REGISTERED), refreshToken);
+  }
+
+  private void failed(String address) {
+    jdbc.sql("INSERT INTO idp.login_failure (address) VALUES (?)").param(address).update();
+    jdbc.sql("DELETE FROM idp.login_failure WHERE at < now() - CAST(? AS interval)").param(LOCKOUT.toMinutes() + " minutes")
+        .update();
+  }
+
+  private static String validEmail(String email) {
+    String normalized = email == null ? "" : email.strip().toLowerCase(java.util.Locale.ROOT);
+    if (normalized.length() > 254 || !EMAIL.matcher(normalized).matches()) {
+      throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "email must be an address such as ada@example.org");
+    }
+    return normalized;
+  }
+
+  private static void validPassword(String password) {
+    if (password == null || password.length() < 10 || password.length() > 256) {
+      throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "password must have 10 to 256 characters");
+    }
+    if (password.isBlank()) {
+      throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "password must not be only spaces");
+    }
+  }
+
+  private static TaidonException tooMany(String message, long retryAfterSeconds) {
+    return new TaidonException(ErrorCode.TOO_MANY_ATTEMPTS, message, Map.of("retryAfterSeconds", retryAfterSeconds), null);
   }
 
   @Override

@@ -29,7 +29,12 @@ public class ProblemResponses {
     if (error.code().httpStatus() >= 500) {
       log.warn("{}: {}", error.code().slug(), error.getMessage(), error);
     }
-    return Problems.response(Problems.of(error));
+    ResponseEntity<ProblemDetail> response = Problems.response(Problems.of(error));
+    if (error.details().get("retryAfterSeconds") instanceof Number seconds) {
+      return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+          .header("Retry-After", Long.toString(seconds.longValue())).body(response.getBody());
+    }
+    return response;
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)
