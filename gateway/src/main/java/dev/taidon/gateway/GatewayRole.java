@@ -16,7 +16,7 @@ public final class GatewayRole {
       Set.of("idp", "user-profile", "vcs-sync", "sql-runner", "env-manager", "audit-log"),
       GatewayConfiguration.class,
       List.of(),
-      Optional.empty());
+      Optional.of("gateway"));
 
   private GatewayRole() {}
 }

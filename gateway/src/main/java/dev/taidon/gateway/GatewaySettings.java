@@ -13,11 +13,19 @@ import org.springframework.util.unit.DataSize;
  * @param maxRequestSize the largest request body the API accepts; larger ones are refused with 413
  * @param corsOrigins origins whose pages may call the API from a browser; empty allows none but
  *     the platform's own
+ * @param accountRate API requests per second an account may sustain
+ * @param accountBurst API requests an account may make at once after a quiet spell
+ * @param addressRate API requests per second one client address may sustain (a classroom shares one)
+ * @param addressBurst API requests one client address may make at once
  */
 @ConfigurationProperties("taidon.gateway")
 public record GatewaySettings(
     @DefaultValue("1MB") DataSize maxRequestSize,
-    @DefaultValue List<String> corsOrigins) {
+    @DefaultValue List<String> corsOrigins,
+    @DefaultValue("10") double accountRate,
+    @DefaultValue("30") int accountBurst,
+    @DefaultValue("100") double addressRate,
+    @DefaultValue("300") int addressBurst) {
 
   public GatewaySettings {
     if (maxRequestSize.toBytes() < 1024 || maxRequestSize.toMegabytes() > 512) {
@@ -25,6 +33,10 @@ public record GatewaySettings(
           "taidon.gateway.max-request-size must be between 1KB and 512MB, not " + maxRequestSize);
     }
     corsOrigins = List.copyOf(corsOrigins);
+    if (accountRate <= 0 || addressRate <= 0 || accountBurst < 1 || addressBurst < 1) {
+      throw new TaidonException(ErrorCode.INVALID_CONFIGURATION,
+          "taidon.gateway rates must be positive and bursts at least 1");
+    }
     for (String origin : corsOrigins) {
       if (origin.equals("*") || !origin.matches("https?://[^/\\s]+")) {
         throw new TaidonException(ErrorCode.INVALID_CONFIGURATION,

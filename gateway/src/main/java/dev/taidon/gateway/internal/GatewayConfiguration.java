@@ -6,6 +6,7 @@ import dev.taidon.idp.Identity;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.core.Ordered;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
@@ -45,6 +46,31 @@ public class GatewayConfiguration {
     source.registerCorsConfiguration("/api/**", cors);
     FilterRegistrationBean<CorsFilter> registration = new FilterRegistrationBean<>(new CorsFilter(source));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
+    return registration;
+  }
+
+  @Bean
+  RateLimiter rateLimiter(JdbcClient jdbc) {
+    return new RateLimiter(jdbc);
+  }
+
+  /** Per client address, before authentication: floods of bad tokens are limited too. */
+  @Bean
+  FilterRegistrationBean<RateLimitFilter> addressRateLimit(RateLimiter limiter, GatewaySettings settings, JsonMapper json) {
+    FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
+        new RateLimitFilter(limiter, settings, json, false));
+    registration.addUrlPatterns("/api/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 25);
+    return registration;
+  }
+
+  /** Per account, after authentication. */
+  @Bean
+  FilterRegistrationBean<RateLimitFilter> accountRateLimit(RateLimiter limiter, GatewaySettings settings, JsonMapper json) {
+    FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
+        new RateLimitFilter(limiter, settings, json, true));
+    registration.addUrlPatterns("/api/*");
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 35);
     return registration;
   }
 

@@ -1,0 +1,71 @@
+package dev.taidon.gateway.internal;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.web.Problems;
+import dev.taidon.gateway.GatewaySettings;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Rate limits on the API, per client address (before authentication, so floods of bad tokens are
+ * limited too) and per account (after it). A refused request gets 429, {@code Retry-After} and a
+ * problem document naming the limit.
+ */
+final class RateLimitFilter extends OncePerRequestFilter {
+  private final RateLimiter limiter;
+  private final GatewaySettings settings;
+  private final JsonMapper json;
+  private final boolean perAccount;
+
+  /**
+   * @param perAccount whether this instance limits accounts (runs after authentication) or client
+   *     addresses (runs before it)
+   */
+  RateLimitFilter(RateLimiter limiter, GatewaySettings settings, JsonMapper json, boolean perAccount) {
+    this.limiter = limiter;
+    this.settings = settings;
+    this.json = json;
+    this.perAccount = perAccount;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return !request.getRequestURI().startsWith("/api/");
+  }
+
+  @Override
+  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    RateLimiter.Decision decision;
+    String what;
+    if (perAccount) {
+      Object caller = request.getAttribute(BearerAuthentication.CALLER);
+      if (!(caller instanceof AccessTokenVerifier.Caller account)) {
+        chain.doFilter(request, response);
+        return;
+      }
+      what = "this account (taidon.gateway.account-rate)";
+      decision = limiter.take("account:" + account.accountId(), settings.accountRate(), settings.accountBurst());
+    } else {
+      what = "this client address (taidon.gateway.address-rate)";
+      decision = limiter.take("address:" + request.getRemoteAddr(), settings.addressRate(), settings.addressBurst());
+    }
+    if (decision.allowed()) {
+      chain.doFilter(request, response);
+      return;
+    }
+    response.setStatus(ErrorCode.TOO_MANY_ATTEMPTS.httpStatus());
+    response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    response.getOutputStream().write(json.writeValueAsBytes(Problems.of(ErrorCode.TOO_MANY_ATTEMPTS,
+        "too many requests from " + what + ": retry in " + decision.retryAfterSeconds() + " s",
+        Map.of("retryAfterSeconds", decision.retryAfterSeconds()))));
+  }
+}
