@@ -14,5 +14,14 @@ public interface AuditLog {
   /** The newest entries, newest first, at most {@code limit} (1 to {@value #MAX_PAGE}). */
   List<AuditEntry> recent(int limit);
 
+  /** Entries that match an operator's query, newest first. */
+  List<AuditEntry> query(AuditQuery query);
+
+  /**
+   * Recomputes every link of the chain, oldest first, and reports the first entry that was changed,
+   * removed (a gap in the sequence) or inserted behind the platform's back.
+   */
+  AuditVerification verify();
+
   int MAX_PAGE = 1000;
 }

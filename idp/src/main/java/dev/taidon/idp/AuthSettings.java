@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param refreshTokenLifetime how long a sign-in lasts without use
  * @param keyRotation how often a new signing key takes over; old keys stay published long enough
  *     for the tokens they signed to expire, so rotation signs nobody out
+ * @param operators emails of registered accounts whose tokens carry the {@code operator} role
  */
 @ConfigurationProperties("taidon.auth")
 public record AuthSettings(
@@ -22,9 +23,14 @@ public record AuthSettings(
     @DefaultValue("taidon-api") String audience,
     @DefaultValue("15m") Duration accessTokenLifetime,
     @DefaultValue("30d") Duration refreshTokenLifetime,
-    @DefaultValue("30d") Duration keyRotation) {
+    @DefaultValue("30d") Duration keyRotation,
+    @DefaultValue java.util.List<String> operators) {
+
+  /** The role claim value that grants operator endpoints. */
+  public static final String OPERATOR = "operator";
 
   public AuthSettings {
+    operators = operators.stream().map(email -> email.strip().toLowerCase(java.util.Locale.ROOT)).toList();
     if (accessTokenLifetime.compareTo(Duration.ofSeconds(10)) < 0 || accessTokenLifetime.compareTo(Duration.ofHours(1)) > 0) {
       throw invalid("taidon.auth.access-token-lifetime must be between 10s and 1h, not " + accessTokenLifetime);
     }
@@ -34,6 +40,10 @@ public record AuthSettings(
     if (keyRotation.compareTo(accessTokenLifetime) <= 0) {
       throw invalid("taidon.auth.key-rotation must be longer than the access token lifetime");
     }
+  }
+
+  public boolean isOperator(String email) {
+    return email != null && operators.contains(email.toLowerCase(java.util.Locale.ROOT));
   }
 
   private static TaidonException invalid(String message) {

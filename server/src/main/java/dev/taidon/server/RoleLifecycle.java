@@ -33,11 +33,13 @@ final class RoleLifecycle implements SmartLifecycle {
   private final List<RoleService> services;
   private final DataSource controlDatabase;
   private final AuditLog auditLog;
+  private final boolean recordPlatformEvents;
   private final List<RoleModule> started = new ArrayList<>();
   private volatile boolean running;
 
   RoleLifecycle(Topology topology, RoleStates states, List<RoleService> services, DataSource controlDatabase,
-      AuditLog auditLog) {
+      AuditLog auditLog, boolean recordPlatformEvents) {
+    this.recordPlatformEvents = recordPlatformEvents;
     this.topology = topology;
     this.states = states;
     this.services = services;
@@ -82,6 +84,9 @@ final class RoleLifecycle implements SmartLifecycle {
   }
 
   private void record(String type) {
+    if (!recordPlatformEvents) {
+      return;
+    }
     try {
       auditLog.append(AuditEvent.system(type, Map.of("roles", String.join(",", topology.local()),
           "pid", Long.toString(ProcessHandle.current().pid()))));

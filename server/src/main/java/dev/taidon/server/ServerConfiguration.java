@@ -128,8 +128,9 @@ class ServerConfiguration {
 
   @Bean
   RoleLifecycle roleLifecycle(Topology topology, RoleStates states, List<RoleService> services, DataSource dataSource,
-      AuditLog auditLog, ServerSettings settings) {
+      AuditLog auditLog, ServerSettings settings, Environment environment) {
     settings.requireTokenWhenSplit(topology.isAllInOne());
-    return new RoleLifecycle(topology, states, services, dataSource, auditLog);
+    return new RoleLifecycle(topology, states, services, dataSource, auditLog,
+        environment.getProperty("taidon.audit.platform-events", Boolean.class, true));
   }
 }

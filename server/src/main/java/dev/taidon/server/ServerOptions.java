@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param roleUrls {@code --role-url ROLE=URL}, once per role that runs elsewhere
  * @param jsonLogs {@code --log-format=json}
  * @param listTargets {@code --list-targets}: print the roles and exit
+ * @param verifyAudit {@code --verify-audit}: check the audit chain of a stopped server's data and exit
  * @param help {@code --help}: print usage and exit
  * @param springArguments everything else, for Spring Boot
  */
@@ -30,6 +31,7 @@ public record ServerOptions(
     Map<String, URI> roleUrls,
     boolean jsonLogs,
     boolean listTargets,
+    boolean verifyAudit,
     boolean help,
     List<String> springArguments) {
 
@@ -45,6 +47,8 @@ public record ServerOptions(
         --control-db-url=URL   JDBC URL of an external control database (default: start one in the data directory)
         --internal-token=T     shared secret between processes of one platform (or $TAIDON_INTERNAL_TOKEN)
         --log-format=plain|json
+        --verify-audit         check the audit log's hash chain (server stopped), print the first broken
+                               entry if any, exit 0 when intact and 3 when broken
         --help                 print this text, then exit
 
       Any other --name=value is a Spring Boot property, e.g. --taidon.control-db.pool-size=5.
@@ -57,6 +61,7 @@ public record ServerOptions(
     Map<String, URI> roleUrls = new LinkedHashMap<>();
     boolean jsonLogs = false;
     boolean listTargets = false;
+    boolean verifyAudit = false;
     boolean help = false;
     List<String> spring = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -66,6 +71,7 @@ public record ServerOptions(
       switch (name) {
         case "--help", "-h" -> help = true;
         case "--list-targets" -> listTargets = true;
+        case "--verify-audit" -> verifyAudit = true;
         case "--target", "--data-dir", "--port", "--role-url", "--log-format", "--control-db-url", "--internal-token" -> {
           String value;
           if (inline) {
@@ -95,7 +101,8 @@ public record ServerOptions(
       }
     }
     return new ServerOptions(target, Optional.ofNullable(dataDirectory), Optional.ofNullable(port),
-        Map.copyOf(roleUrls), jsonLogs, listTargets, help, List.copyOf(spring));
+        Map.copyOf(roleUrls), jsonLogs, listTargets, verifyAudit, help,
+        List.copyOf(spring));
   }
 
   private static int port(String value) {

@@ -25,11 +25,17 @@ import org.springframework.context.support.GenericApplicationContext;
 public final class TaidonServer {
   /** Exit status for a command line or configuration the server cannot run with. */
   static final int EXIT_USAGE = 2;
+  /** Exit status of {@code --verify-audit} when the chain is broken. */
+  static final int EXIT_AUDIT_BROKEN = 3;
 
   private TaidonServer() {}
 
   public static void main(String[] args) {
     try {
+      ServerOptions options = ServerOptions.parse(args);
+      if (options.verifyAudit()) {
+        System.exit(verifyAudit(options));
+      }
       start(args);
     } catch (TaidonException e) {
       System.err.println("taidon: " + e.getMessage());
@@ -86,6 +92,30 @@ public final class TaidonServer {
       registerRemoteApis(registry, topology);
     });
     return application.run(options.springArguments().toArray(String[]::new));
+  }
+
+  /**
+   * Checks the audit chain of a stopped server's data directory: starts the control database and
+   * the audit-log role only, serves nothing, records nothing, prints the result.
+   */
+  static int verifyAudit(ServerOptions options) {
+    List<String> arguments = new ArrayList<>(List.of("--target=audit-log"));
+    options.dataDirectory().ifPresent(dir -> arguments.add("--data-dir=" + dir));
+    arguments.addAll(options.springArguments());
+    arguments.add("--spring.main.web-application-type=none");
+    arguments.add("--taidon.audit.platform-events=false");
+    arguments.add("--taidon.internal-token=" + java.util.UUID.randomUUID() + java.util.UUID.randomUUID());
+    arguments.add("--logging.level.root=warn");
+    try (ConfigurableApplicationContext context = start(arguments.toArray(String[]::new))) {
+      dev.taidon.auditlog.AuditVerification result = context.getBean(dev.taidon.auditlog.AuditLog.class).verify();
+      if (result.intact()) {
+        System.out.println("audit log intact: " + result.entries() + " entries, every link verified");
+        return 0;
+      }
+      System.out.println("audit log BROKEN at entry " + result.firstBroken().orElseThrow() + ": "
+          + result.problem().orElseThrow() + " (" + result.entries() + " entries before it verified)");
+      return EXIT_AUDIT_BROKEN;
+    }
   }
 
   /** Each API of a role that runs elsewhere becomes a bean that calls it over HTTP. */

@@ -3,6 +3,8 @@ package dev.taidon.auditlog.internal;
 import dev.taidon.auditlog.AuditEntry;
 import dev.taidon.auditlog.AuditEvent;
 import dev.taidon.auditlog.AuditLog;
+import dev.taidon.auditlog.AuditQuery;
+import dev.taidon.auditlog.AuditVerification;
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
 import java.sql.ResultSet;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
@@ -68,6 +71,59 @@ final class JdbcAuditLog implements AuditLog {
         .param(limit)
         .query(this::entry)
         .list();
+  }
+
+  @Override
+  public List<AuditEntry> query(AuditQuery query) {
+    return jdbc.sql("""
+            SELECT sequence, recorded_at, type, actor, attributes::text, previous_hash, hash
+              FROM audit_log.entry
+             WHERE (CAST(:actor AS text) IS NULL OR actor = :actor)
+               AND (CAST(:type AS text) IS NULL OR type = :type)
+               AND (CAST(:from AS timestamptz) IS NULL OR recorded_at >= :from)
+               AND (CAST(:to AS timestamptz) IS NULL OR recorded_at < :to)
+             ORDER BY sequence DESC LIMIT :limit""")
+        .param("actor", query.actor().orElse(null))
+        .param("type", query.type().orElse(null))
+        .param("from", query.from().map(Timestamp::from).orElse(null))
+        .param("to", query.to().map(Timestamp::from).orElse(null))
+        .param("limit", query.limit())
+        .query(this::entry)
+        .list();
+  }
+
+  /** Reads the chain in pages, so verifying a long log never holds it whole in memory. */
+  @Override
+  public AuditVerification verify() {
+    String previous = AuditChain.GENESIS;
+    long expected = 1;
+    while (true) {
+      List<AuditEntry> page = jdbc.sql("""
+              SELECT sequence, recorded_at, type, actor, attributes::text, previous_hash, hash
+                FROM audit_log.entry WHERE sequence >= ? ORDER BY sequence LIMIT ?""")
+          .params(expected, MAX_PAGE).query(this::entry).list();
+      if (page.isEmpty()) {
+        return new AuditVerification(expected - 1, Optional.empty(), Optional.empty());
+      }
+      for (AuditEntry entry : page) {
+        if (entry.sequence() != expected) {
+          return broken(expected, expected, "entry " + expected + " is missing (the next one is " + entry.sequence() + ")");
+        }
+        if (!entry.previousHash().equals(previous)) {
+          return broken(expected, entry.sequence(), "entry " + entry.sequence() + " does not link to the entry before it");
+        }
+        String recomputed = AuditChain.hash(previous, entry.sequence(), entry.recordedAt(), entry.event());
+        if (!recomputed.equals(entry.hash())) {
+          return broken(expected, entry.sequence(), "entry " + entry.sequence() + " was changed after it was recorded");
+        }
+        previous = entry.hash();
+        expected++;
+      }
+    }
+  }
+
+  private static AuditVerification broken(long next, long sequence, String problem) {
+    return new AuditVerification(next - 1, Optional.of(sequence), Optional.of(problem));
   }
 
   private AuditEntry entry(ResultSet rs, int row) throws SQLException {

@@ -31,8 +31,8 @@ import java.util.Set;
 final class AccessTokenVerifier {
   static final Duration REFRESH_INTERVAL = Duration.ofMillis(200);
 
-  /** Who a verified token speaks for. */
-  record Caller(String accountId, AccountKind kind) {}
+  /** Who a verified token speaks for, and whether it may use operator endpoints. */
+  record Caller(String accountId, AccountKind kind, boolean operator) {}
 
   private final Identity identity;
   private final AuthSettings settings;
@@ -65,7 +65,8 @@ final class AccessTokenVerifier {
     try {
       JWTClaimsSet claims = processor.process(token, null);
       AccountKind kind = AccountKind.valueOf(claims.getStringClaim("kind").toUpperCase(Locale.ROOT));
-      return new Caller(claims.getSubject(), kind);
+      java.util.List<String> roles = claims.getStringListClaim("roles");
+      return new Caller(claims.getSubject(), kind, roles != null && roles.contains(AuthSettings.OPERATOR));
     } catch (ParseException | com.nimbusds.jose.proc.BadJOSEException | com.nimbusds.jose.JOSEException
         | IllegalArgumentException | NullPointerException e) {
       throw invalid("the access token is invalid or expired: " + e.getMessage());

@@ -38,6 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 final class JdbcIdentity implements Identity {
   /** Access tokens say which kind of account they speak for in this claim. */
   static final String KIND_CLAIM = "kind";
+  /** Access tokens list the account's roles (such as {@code operator}) in this claim. */
+  static final String ROLES_CLAIM = "roles";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final JdbcClient jdbc;
@@ -291,6 +293,7 @@ final class JdbcIdentity implements Identity {
         .audience(settings.audience())
         .subject(user.id())
         .claim(KIND_CLAIM, user.kind().wireName())
+        .claim(ROLES_CLAIM, roles(user))
         .issueTime(Date.from(now))
         .expirationTime(Date.from(now.plus(settings.accessTokenLifetime())))
         .jwtID(UUID.randomUUID().toString())
@@ -303,6 +306,15 @@ final class JdbcIdentity implements Identity {
       throw new TaidonException(ErrorCode.INTERNAL, "cannot sign an access token: " + e.getMessage(), e);
     }
     return new TokenGrant(jwt.serialize(), refreshToken, settings.accessTokenLifetime().toSeconds(), user);
+  }
+
+  private java.util.List<String> roles(UserRef user) {
+    if (user.kind() != AccountKind.REGISTERED || settings.operators().isEmpty()) {
+      return java.util.List.of();
+    }
+    String email = jdbc.sql("SELECT email FROM idp.credential WHERE account_id = ?").param(user.id())
+        .query(String.class).optional().orElse(null);
+    return settings.isOperator(email) ? java.util.List.of(AuthSettings.OPERATOR) : java.util.List.of();
   }
 
   static String hash(String token) {
