@@ -45,6 +45,9 @@ public interface EnvManager {
 
   List<SandboxInfo> sandboxesOf(String owner);
 
+  /** The sandbox limits of an owner kind, as enforced by {@link #createSandbox} and {@link #openSandbox}. */
+  SandboxQuota quota(OwnerKind kind);
+
   /**
    * Publishes the sandbox's data as {@code state} at a step boundary (no statement running, no
    * transaction open) and remembers it as the sandbox's state.

@@ -94,7 +94,11 @@ class AuthIT {
     String accountId = grant.at("/user/id").asString();
     HttpResponse<String> me = me(grant.path("accessToken").asString());
     assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
-    assertThat(PlatformScenario.JSON.readTree(me.body()).path("id").asString()).isEqualTo(accountId);
+    JsonNode account = PlatformScenario.JSON.readTree(me.body());
+    assertThat(account.path("id").asString()).isEqualTo(accountId);
+    assertThat(account.at("/quotas/sandboxes").asInt()).as("the anonymous sandbox quota").isEqualTo(3);
+    assertThat(account.at("/quotas/hotSandboxes").asInt()).isEqualTo(1);
+    assertThat(account.at("/usage/sandboxes").asInt()).isZero();
   }
 
   @Test

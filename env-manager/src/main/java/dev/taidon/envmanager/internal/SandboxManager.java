@@ -219,6 +219,12 @@ final class SandboxManager implements EnvManager {
   }
 
   @Override
+  public dev.taidon.envmanager.SandboxQuota quota(OwnerKind kind) {
+    return new dev.taidon.envmanager.SandboxQuota(settings.maxSandboxes(kind), settings.maxHot(kind),
+        settings.diskLimit().toBytes());
+  }
+
+  @Override
   public void publishState(SandboxId id, NewState state) {
     withLock(id, () -> {
       row(id);

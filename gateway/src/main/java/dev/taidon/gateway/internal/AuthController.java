@@ -2,11 +2,18 @@ package dev.taidon.gateway.internal;
 
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
+import dev.taidon.envmanager.EnvManager;
+import dev.taidon.envmanager.OwnerKind;
+import dev.taidon.envmanager.Presence;
+import dev.taidon.envmanager.SandboxInfo;
+import dev.taidon.envmanager.SandboxQuota;
+import dev.taidon.idp.AccountKind;
+import dev.taidon.idp.AuthSettings;
 import dev.taidon.idp.Identity;
 import dev.taidon.idp.TokenGrant;
 import dev.taidon.idp.UserRef;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.Map;
+import java.util.List;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,9 +25,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AuthController {
   private final Identity identity;
+  private final EnvManager envManager;
 
-  AuthController(Identity identity) {
+  AuthController(Identity identity, EnvManager envManager) {
     this.identity = identity;
+    this.envManager = envManager;
   }
 
   /** A refresh or sign-out request. */
@@ -72,11 +81,21 @@ class AuthController {
     return identity.jwks();
   }
 
+  /** The caller's account, its limits and what it uses of them. */
+  record Me(String id, AccountKind kind, List<String> roles, SandboxQuota quotas, Usage usage) {}
+
+  /** What an account uses now. */
+  record Usage(int sandboxes, int hotSandboxes) {}
+
   @GetMapping("/api/v1/me")
-  Map<String, Object> me(HttpServletRequest request) {
+  Me me(HttpServletRequest request) {
     AccessTokenVerifier.Caller caller = (AccessTokenVerifier.Caller) request.getAttribute(BearerAuthentication.CALLER);
     UserRef account = identity.account(caller.accountId())
         .orElseThrow(() -> new TaidonException(ErrorCode.UNAUTHENTICATED, "the account of this token no longer exists"));
-    return Map.of("id", account.id(), "kind", account.kind());
+    OwnerKind kind = account.kind() == AccountKind.REGISTERED ? OwnerKind.REGISTERED : OwnerKind.ANONYMOUS;
+    List<SandboxInfo> sandboxes = envManager.sandboxesOf(account.id());
+    int hot = (int) sandboxes.stream().filter(sandbox -> sandbox.presence() == Presence.HOT).count();
+    return new Me(account.id(), account.kind(), caller.operator() ? List.of(AuthSettings.OPERATOR) : List.of(),
+        envManager.quota(kind), new Usage(sandboxes.size(), hot));
   }
 }
