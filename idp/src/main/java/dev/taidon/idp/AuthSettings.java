@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param keyRotation how often a new signing key takes over; old keys stay published long enough
  *     for the tokens they signed to expire, so rotation signs nobody out
  * @param operators emails of registered accounts whose tokens carry the {@code operator} role
+ * @param anonymousIdle an anonymous account not seen for this long expires, with its sandboxes
  */
 @ConfigurationProperties("taidon.auth")
 public record AuthSettings(
@@ -24,7 +25,8 @@ public record AuthSettings(
     @DefaultValue("15m") Duration accessTokenLifetime,
     @DefaultValue("30d") Duration refreshTokenLifetime,
     @DefaultValue("30d") Duration keyRotation,
-    @DefaultValue java.util.List<String> operators) {
+    @DefaultValue java.util.List<String> operators,
+    @DefaultValue("30d") Duration anonymousIdle) {
 
   /** The role claim value that grants operator endpoints. */
   public static final String OPERATOR = "operator";
@@ -36,6 +38,9 @@ public record AuthSettings(
     }
     if (refreshTokenLifetime.compareTo(accessTokenLifetime) <= 0) {
       throw invalid("taidon.auth.refresh-token-lifetime must be longer than the access token lifetime");
+    }
+    if (anonymousIdle.isNegative() || anonymousIdle.isZero()) {
+      throw invalid("taidon.auth.anonymous-idle must be positive, not " + anonymousIdle);
     }
     if (keyRotation.compareTo(accessTokenLifetime) <= 0) {
       throw invalid("taidon.auth.key-rotation must be longer than the access token lifetime");

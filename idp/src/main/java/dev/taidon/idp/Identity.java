@@ -49,6 +49,12 @@ public interface Identity {
    */
   void rotateSigningKey();
 
+  /** Anonymous accounts not seen for longer than {@code taidon.auth.anonymous-idle}, oldest first, at most {@code limit}. */
+  java.util.List<String> expiredAnonymousAccounts(int limit);
+
+  /** Deletes an account with its sign-ins; does nothing when it does not exist. */
+  void deleteAccount(String accountId);
+
   /** The account behind an id, if it exists. */
   java.util.Optional<UserRef> account(String accountId);
 }

@@ -52,7 +52,8 @@ class AuthIT {
   static void start() {
     base = TestDirectories.create("auth");
     server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
-        "--internal-token=" + TOKEN, "--taidon.sandbox.pool-size=0"));
+        "--internal-token=" + TOKEN, "--taidon.sandbox.pool-size=0", "--taidon.auth.anonymous-idle=6s",
+        "--taidon.profile.upkeep-interval=300ms"));
   }
 
   @AfterAll
@@ -280,6 +281,23 @@ class AuthIT {
     }
     assertProblem(last, 429, "too-many-attempts");
     assertThat(last.body()).contains("from this address");
+  }
+
+  @Test
+  void anAnonymousAccountNotSeenForItsIdleTimeExpiresWithItsSandboxes() throws Exception {
+    JsonNode grant = signIn();
+    String accountId = grant.at("/user/id").asString();
+    dev.taidon.envmanager.EnvManager envManager = new RemoteRoleClient(PlatformScenario.JSON, TOKEN,
+        Duration.ofSeconds(2), Duration.ofSeconds(30)).proxy(dev.taidon.envmanager.EnvManager.class, "env-manager",
+        server.baseUrl());
+    envManager.createSandbox(accountId, dev.taidon.envmanager.OwnerKind.ANONYMOUS, envManager.rootState());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (me(grant.path("accessToken").asString()).statusCode() == 200) {
+      assertThat(System.nanoTime()).as("the account expires within 30 s").isLessThan(deadline);
+      Thread.sleep(200);
+    }
+    assertThat(envManager.sandboxesOf(accountId)).as("its sandboxes went with it").isEmpty();
+    assertProblem(post("/api/v1/auth/refresh", refreshBody(grant.path("refreshToken").asString())), 401, "unauthenticated");
   }
 
   private static String sign(ECKey key, JWTClaimsSet claims) throws Exception {

@@ -32,7 +32,7 @@ class CommandLineIT {
     assertThat(server.awaitExit(Duration.ofSeconds(60))).isZero();
     assertThat(server.output())
         .contains("audit-log       depends on: -")
-        .contains("gateway         depends on: audit-log, idp, user-profile, vcs-sync, env-manager, sql-runner");
+        .contains("gateway         depends on: audit-log, idp, env-manager, user-profile, vcs-sync, sql-runner");
   }
 
   @Test

@@ -15,8 +15,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class PlatformScenario {
   static final JsonMapper JSON = JsonMapper.builder().build();
-  static final List<String> ALL_ROLES = List.of("audit-log", "idp", "user-profile", "vcs-sync", "snapshot-cache",
-      "env-manager", "sql-runner", "gateway");
+  static final List<String> ALL_ROLES = List.of("audit-log", "idp", "snapshot-cache", "env-manager", "user-profile",
+      "vcs-sync", "sql-runner", "gateway");
 
   private PlatformScenario() {}
 

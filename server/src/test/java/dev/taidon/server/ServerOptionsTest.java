@@ -67,6 +67,6 @@ class ServerOptionsTest {
   void listsEveryRoleWithItsDependencies() {
     String listing = Roles.graph().describe();
     assertThat(listing).contains("audit-log").contains("gateway").contains("sql-runner")
-        .contains("depends on: audit-log, user-profile, snapshot-cache, env-manager");
+        .contains("depends on: audit-log, snapshot-cache, env-manager, user-profile");
   }
 }

@@ -13,7 +13,7 @@ public final class UserProfileRole {
   public static final RoleModule MODULE = new RoleModule(
       NAME,
       "accounts, sandboxes and worksheets per owner, quotas and limits.",
-      Set.of("idp", "audit-log"),
+      Set.of("idp", "env-manager", "audit-log"),
       UserProfileConfiguration.class,
       List.of(),
       Optional.empty());

@@ -266,6 +266,21 @@ final class JdbcIdentity implements Identity {
   }
 
   @Override
+  public java.util.List<String> expiredAnonymousAccounts(int limit) {
+    return jdbc.sql("""
+            SELECT id FROM idp.account WHERE kind = 'ANONYMOUS' AND last_seen_at < ? ORDER BY last_seen_at LIMIT ?""")
+        .params(Timestamp.from(clock.instant().minus(settings.anonymousIdle())), Math.max(1, Math.min(limit, 1000)))
+        .query(String.class).list();
+  }
+
+  @Override
+  public void deleteAccount(String accountId) {
+    if (jdbc.sql("DELETE FROM idp.account WHERE id = ?").param(accountId).update() > 0) {
+      auditLog.append(new AuditEvent("account.deleted", accountId, Map.of()));
+    }
+  }
+
+  @Override
   public Optional<UserRef> account(String accountId) {
     return jdbc.sql("SELECT id, kind FROM idp.account WHERE id = ?").param(accountId)
         .query((rs, n) -> new UserRef(rs.getString(1), AccountKind.valueOf(rs.getString(2)))).optional();
