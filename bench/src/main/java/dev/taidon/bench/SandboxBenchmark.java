@@ -14,9 +14,6 @@ import dev.taidon.testkit.LoopFileSystem;
 import dev.taidon.testkit.PostgresProcesses;
 import dev.taidon.testkit.TestDirectories;
 import dev.taidon.testkit.TestPostgres;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -142,17 +139,11 @@ final class SandboxBenchmark implements Bench.Benchmark {
     }
     long startedMillis = (System.nanoTime() - began) / 1_000_000;
     Thread.sleep(2000);
-    long pssKib = 0;
-    int processes = 0;
-    for (long pid : PostgresProcesses.servingBelow(workspaces)) {
-      for (ProcessHandle process : family(pid)) {
-        pssKib += pss(process.pid());
-        processes++;
-      }
-    }
+    List<Long> postmasters = PostgresProcesses.servingBelow(workspaces);
+    long pssKib = postmasters.stream().mapToLong(ProcessMemory::familyPssKib).sum();
+    long processes = postmasters.stream().mapToLong(ProcessMemory::familySize).sum();
     long perSandboxKib = pssKib / count;
-    long machineKib = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal:"))
-        .map(l -> Long.parseLong(l.replaceAll("\\D", ""))).findFirst().orElse(0L);
+    long machineKib = ProcessMemory.machineKib();
     for (SandboxInfo sandbox : sandboxes) {
       envManager.deleteSandbox(sandbox.id());
     }
@@ -160,28 +151,6 @@ final class SandboxBenchmark implements Bench.Benchmark {
             + "at that rate 80%% of this machine's %.1f GiB holds about %d hot sandboxes",
         count, startedMillis, processes, perSandboxKib / 1024.0, machineKib / 1048576.0,
         perSandboxKib == 0 ? 0 : (long) (machineKib * 0.8 / perSandboxKib));
-  }
-
-  private static List<ProcessHandle> family(long pid) {
-    List<ProcessHandle> all = new ArrayList<>();
-    ProcessHandle.of(pid).ifPresent(parent -> {
-      all.add(parent);
-      all.addAll(parent.descendants().toList());
-    });
-    return all;
-  }
-
-  private static long pss(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"), StandardCharsets.US_ASCII)) {
-        if (line.startsWith("Pss:")) {
-          return Long.parseLong(line.replaceAll("\\D", ""));
-        }
-      }
-    } catch (IOException vanished) {
-      return 0;
-    }
-    return 0;
   }
 
   private static void awaitPool(EnvManager envManager, StateId state) throws InterruptedException {

@@ -6,9 +6,6 @@ import dev.taidon.testkit.PostgresProcesses;
 import dev.taidon.testkit.ServerProcess;
 import dev.taidon.testkit.TestDirectories;
 import dev.taidon.testkit.TestPostgres;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -78,42 +75,9 @@ final class StartupBenchmark implements Bench.Benchmark {
     return samples;
   }
 
-  private static String memory(long serverPid, Path data) throws IOException {
-    long jvmRss = statusKib(serverPid, "VmRSS");
-    long postgresPss = 0;
-    for (long pid : PostgresProcesses.servingBelow(data)) {
-      postgresPss += descendantsPss(pid);
-    }
+  private static String memory(long serverPid, Path data) {
+    long postgresPss = PostgresProcesses.servingBelow(data).stream().mapToLong(ProcessMemory::familyPssKib).sum();
     return String.format("  memory after start: server JVM RSS %d MiB, control database PSS %d MiB (all its processes)",
-        jvmRss / 1024, postgresPss / 1024);
-  }
-
-  private static long descendantsPss(long pid) {
-    long total = rollupKib(pid, "Pss");
-    for (ProcessHandle child : ProcessHandle.of(pid).map(h -> h.children().toList()).orElse(List.of())) {
-      total += descendantsPss(child.pid());
-    }
-    return total;
-  }
-
-  private static long statusKib(long pid, String field) throws IOException {
-    return fieldKib(Path.of("/proc", Long.toString(pid), "status"), field);
-  }
-
-  private static long rollupKib(long pid, String field) {
-    try {
-      return fieldKib(Path.of("/proc", Long.toString(pid), "smaps_rollup"), field);
-    } catch (IOException vanished) {
-      return 0;
-    }
-  }
-
-  private static long fieldKib(Path file, String field) throws IOException {
-    for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
-      if (line.startsWith(field + ":")) {
-        return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").strip());
-      }
-    }
-    return 0;
+        ProcessMemory.rssKib(serverPid) / 1024, postgresPss / 1024);
   }
 }

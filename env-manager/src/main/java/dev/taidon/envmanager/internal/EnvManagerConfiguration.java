@@ -11,11 +11,8 @@ import dev.taidon.pg.OsAccount;
 import dev.taidon.pg.PostgresBinaries;
 import dev.taidon.snapshotcache.SnapshotCache;
 import dev.taidon.snapshotcache.Snapshots;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import dev.taidon.core.role.PeriodicTask;
+import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -27,8 +24,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SandboxSettings.class)
 public class EnvManagerConfiguration {
-  private static final Logger log = LoggerFactory.getLogger(EnvManagerConfiguration.class);
-
   @Bean
   LocalSandboxRuntime sandboxRuntime(ObjectProvider<Snapshots> snapshots, PostgresBinaries binaries, OsAccount account,
       CommandRunner runner, DataDirectory data, SandboxSettings settings) {
@@ -47,14 +42,12 @@ public class EnvManagerConfiguration {
   }
 
   /**
-   * At start: stop servers a crashed platform left behind, reconcile, build the root state, fill
-   * the pool, then run upkeep periodically. At stop: stop every sandbox, keeping its data.
+   * At start: stop servers a crashed platform left behind, reconcile and build the root state. At
+   * stop (after upkeep has stopped, services stop in reverse): stop every sandbox, keeping its data.
    */
   @Bean
-  RoleService sandboxUpkeep(SandboxManager manager, LocalSandboxRuntime runtime, SandboxSettings settings) {
+  RoleService sandboxRecovery(SandboxManager manager, LocalSandboxRuntime runtime) {
     return new RoleService() {
-      private ScheduledExecutorService scheduler;
-
       @Override
       public String role() {
         return EnvManagerRole.NAME;
@@ -65,27 +58,19 @@ public class EnvManagerConfiguration {
         runtime.stopOrphans();
         manager.reconcile();
         manager.ensureRootState();
-        scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sandbox-upkeep").daemon().factory());
-        long interval = settings.maintenanceInterval().toMillis();
-        scheduler.scheduleWithFixedDelay(() -> {
-          try {
-            manager.maintain();
-          } catch (RuntimeException e) {
-            log.warn("Sandbox upkeep failed: {}", e.getMessage(), e);
-          }
-        }, 0, interval, TimeUnit.MILLISECONDS);
       }
 
       @Override
       public void stop() {
-        scheduler.shutdownNow();
-        try {
-          scheduler.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
         manager.stopAll();
       }
     };
+  }
+
+  /** Idle times, disk limits, dead servers and the pool, every {@code maintenance-interval}. */
+  @Bean
+  RoleService sandboxUpkeep(SandboxManager manager, SandboxSettings settings) {
+    return new PeriodicTask(EnvManagerRole.NAME, "sandbox-upkeep", Duration.ZERO, settings.maintenanceInterval(),
+        manager::maintain);
   }
 }

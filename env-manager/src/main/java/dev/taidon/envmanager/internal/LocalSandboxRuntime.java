@@ -3,7 +3,7 @@ package dev.taidon.envmanager.internal;
 import dev.taidon.core.DataDirectory;
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
-import dev.taidon.core.command.Command;
+import dev.taidon.core.command.DiskUsage;
 import dev.taidon.core.command.CommandRunner;
 import dev.taidon.envmanager.Presence;
 import dev.taidon.envmanager.SandboxEndpoint;
@@ -268,12 +268,7 @@ final class LocalSandboxRuntime implements SandboxRuntime {
 
   @Override
   public long diskUsage(SandboxId id) {
-    Path workspace = workspace(id);
-    if (!Files.isDirectory(workspace)) {
-      return 0;
-    }
-    String out = runner.run(Command.of("du", "-s", "--block-size=1", workspace.toString())).stdout().strip();
-    return Long.parseLong(out.split("\\s+")[0]);
+    return DiskUsage.bytes(runner, workspace(id));
   }
 
   @Override

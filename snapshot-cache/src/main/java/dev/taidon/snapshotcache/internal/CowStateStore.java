@@ -5,6 +5,7 @@ import dev.taidon.core.TaidonException;
 import dev.taidon.core.command.Command;
 import dev.taidon.core.command.CommandFailedException;
 import dev.taidon.core.command.CommandRunner;
+import dev.taidon.core.command.DiskUsage;
 import dev.taidon.snapshotcache.StateId;
 import dev.taidon.snapshotcache.StoreBackend;
 import dev.taidon.snapshotcache.StoreUsage;
@@ -157,12 +158,7 @@ final class CowStateStore implements StateStore {
 
   @Override
   public long sizeOf(StateId id) {
-    Path path = statePath(id);
-    if (!Files.isDirectory(path)) {
-      return 0;
-    }
-    String out = run(Command.of("du", "-s", "--block-size=1", path.toString())).strip();
-    return Long.parseLong(out.split("\\s+")[0]);
+    return DiskUsage.bytes(runner, statePath(id));
   }
 
   @Override
