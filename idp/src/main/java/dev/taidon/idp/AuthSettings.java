@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     for the tokens they signed to expire, so rotation signs nobody out
  * @param operators emails of registered accounts whose tokens carry the {@code operator} role
  * @param anonymousIdle an anonymous account not seen for this long expires, with its sandboxes
+ * @param oidc external OpenID Connect providers by name
  */
 @ConfigurationProperties("taidon.auth")
 public record AuthSettings(
@@ -26,12 +27,14 @@ public record AuthSettings(
     @DefaultValue("30d") Duration refreshTokenLifetime,
     @DefaultValue("30d") Duration keyRotation,
     @DefaultValue java.util.List<String> operators,
-    @DefaultValue("30d") Duration anonymousIdle) {
+    @DefaultValue("30d") Duration anonymousIdle,
+    @DefaultValue java.util.Map<String, OidcProvider> oidc) {
 
   /** The role claim value that grants operator endpoints. */
   public static final String OPERATOR = "operator";
 
   public AuthSettings {
+    oidc = java.util.Map.copyOf(oidc);
     operators = operators.stream().map(email -> email.strip().toLowerCase(java.util.Locale.ROOT)).toList();
     if (accessTokenLifetime.compareTo(Duration.ofSeconds(10)) < 0 || accessTokenLifetime.compareTo(Duration.ofHours(1)) > 0) {
       throw invalid("taidon.auth.access-token-lifetime must be between 10s and 1h, not " + accessTokenLifetime);

@@ -30,6 +30,25 @@ public interface Identity {
   TokenGrant login(String email, String password, String clientAddress);
 
   /**
+   * Begins a login at an external OpenID Connect provider: returns the provider's authorization URL
+   * (authorization code flow with PKCE, state and nonce) to send the browser to. With
+   * {@code anonymousAccountId}, a first login links the provider's identity to that account.
+   *
+   * @throws dev.taidon.core.TaidonException {@code NOT_FOUND} for a provider that is not configured
+   */
+  String startOidcLogin(String provider, java.util.Optional<String> anonymousAccountId);
+
+  /**
+   * Completes a login at the provider's redirect: checks the state, redeems the code with the PKCE
+   * verifier, verifies the ID token (signature, issuer, audience, expiry, nonce), links or creates
+   * the account by issuer and subject, and returns a one-time code the browser exchanges for tokens.
+   */
+  String completeOidcLogin(String state, String code);
+
+  /** Exchanges a one-time login code (valid for a minute) for tokens. */
+  TokenGrant exchangeLoginCode(String code);
+
+  /**
    * Exchanges a refresh token for a new grant; the presented token is spent.
    *
    * @throws dev.taidon.core.TaidonException {@code UNAUTHENTICATED} for an unknown, expired, revoked or

@@ -83,14 +83,19 @@ class OpenApiIT {
   }
 
   @Test
-  void everyDocumentedOperationAnswersWithoutNotFoundOrMethodNotAllowed() throws Exception {
+  void everyDocumentedOperationHasARoute() throws Exception {
     for (String operation : documented()) {
       String[] parts = operation.split(" ");
-      HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.baseUrl().resolve(parts[1]))
+      String path = parts[1].replaceAll("\\{[^}]+}", "sample");
+      HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.baseUrl().resolve(path))
           .header("Content-Type", "application/json")
           .method(parts[0], parts[0].equals("GET") ? HttpRequest.BodyPublishers.noBody()
               : HttpRequest.BodyPublishers.ofString("{}")).build());
-      assertThat(response.statusCode()).as("%s answered %s", operation, response.body()).isNotIn(404, 405);
+      assertThat(response.statusCode()).as("%s answered %s", operation, response.body()).isNotEqualTo(405);
+      if (response.statusCode() == 404) {
+        // A handler's own 404 (an unknown provider, say) is fine; a missing route is not.
+        assertThat(response.body()).as("%s has no route", operation).doesNotContain("No static resource");
+      }
     }
   }
 }

@@ -18,7 +18,9 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Sign-in, token refresh, sign-out, the key set, and who the caller is. */
@@ -58,6 +60,41 @@ class AuthController {
   @PostMapping("/api/v1/auth/login")
   TokenGrant login(@RequestBody Credentials credentials, HttpServletRequest request) {
     return identity.login(credentials.email(), credentials.password(), request.getRemoteAddr());
+  }
+
+  /** Where to send the browser to sign in at an external provider. */
+  record OidcStart(String authorizationUrl) {}
+
+  /** A one-time login code from the provider callback. */
+  record LoginCode(String code) {}
+
+  @PostMapping("/api/v1/auth/oidc/{provider}/start")
+  OidcStart startOidc(@PathVariable String provider, HttpServletRequest request) {
+    java.util.Optional<String> anonymous = java.util.Optional.ofNullable(
+            (AccessTokenVerifier.Caller) request.getAttribute(BearerAuthentication.CALLER))
+        .filter(caller -> caller.kind() == AccountKind.ANONYMOUS)
+        .map(AccessTokenVerifier.Caller::accountId);
+    return new OidcStart(identity.startOidcLogin(provider, anonymous));
+  }
+
+  /** The provider sends the browser here; it goes on to the app with a one-time code. */
+  @GetMapping("/api/v1/auth/oidc/callback")
+  ResponseEntity<Void> oidcCallback(@RequestParam(required = false) String state, @RequestParam(required = false) String code,
+      @RequestParam(required = false) String error) {
+    if (error != null) {
+      return ResponseEntity.status(HttpStatus.FOUND).location(java.net.URI.create("/?loginError="
+          + java.net.URLEncoder.encode(error, java.nio.charset.StandardCharsets.UTF_8))).build();
+    }
+    String loginCode = identity.completeOidcLogin(state, code);
+    return ResponseEntity.status(HttpStatus.FOUND).location(java.net.URI.create("/#login=" + loginCode)).build();
+  }
+
+  @PostMapping("/api/v1/auth/oidc/exchange")
+  TokenGrant exchange(@RequestBody LoginCode code) {
+    if (code.code() == null || code.code().isBlank() || code.code().length() > 200) {
+      throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "code must be the login code from the callback");
+    }
+    return identity.exchangeLoginCode(code.code());
   }
 
   @PostMapping("/api/v1/auth/anonymous")

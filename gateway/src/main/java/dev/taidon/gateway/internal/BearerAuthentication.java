@@ -32,6 +32,10 @@ final class BearerAuthentication extends OncePerRequestFilter {
     this.json = json;
   }
 
+  private static boolean isPublic(String path) {
+    return PUBLIC.contains(path) || path.startsWith("/api/v1/auth/oidc/");
+  }
+
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
     String path = request.getRequestURI();
@@ -42,7 +46,7 @@ final class BearerAuthentication extends OncePerRequestFilter {
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     String header = request.getHeader("Authorization");
-    if (header == null && PUBLIC.contains(request.getRequestURI())) {
+    if (header == null && isPublic(request.getRequestURI())) {
       chain.doFilter(request, response);
       return;
     }

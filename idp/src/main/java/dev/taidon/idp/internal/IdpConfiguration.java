@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The beans of the idp role: accounts, signing keys and tokens. */
 @Configuration(proxyBeanMethods = false)
@@ -15,9 +16,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class IdpConfiguration {
 
   @Bean
-  JdbcIdentity identity(JdbcClient jdbc, TransactionTemplate transactions, AuthSettings settings, AuditLog auditLog) {
+  JdbcIdentity identity(JdbcClient jdbc, TransactionTemplate transactions, AuthSettings settings, AuditLog auditLog,
+      JsonMapper json) {
     Clock clock = Clock.systemUTC();
     return new JdbcIdentity(jdbc, transactions, new SigningKeys(jdbc, settings, clock), settings, auditLog, clock,
-        new PasswordHasher());
+        new PasswordHasher(), new OidcLogins(settings.oidc(), jdbc, json, clock));
   }
 }

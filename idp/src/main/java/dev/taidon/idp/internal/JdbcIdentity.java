@@ -49,10 +49,12 @@ final class JdbcIdentity implements Identity {
   private final AuditLog auditLog;
   private final Clock clock;
   private final PasswordHasher hasher;
+  private final OidcLogins oidc;
 
   JdbcIdentity(JdbcClient jdbc, TransactionTemplate transactions, SigningKeys keys, AuthSettings settings,
-      AuditLog auditLog, Clock clock, PasswordHasher hasher) {
+      AuditLog auditLog, Clock clock, PasswordHasher hasher, OidcLogins oidc) {
     this.hasher = hasher;
+    this.oidc = oidc;
     this.decoyHash = hasher.hash("decoy password that matches no input");
     this.jdbc = jdbc;
     this.transactions = transactions;
@@ -240,6 +242,51 @@ final class JdbcIdentity implements Identity {
 
   private static TaidonException tooMany(String message, long retryAfterSeconds) {
     return new TaidonException(ErrorCode.TOO_MANY_ATTEMPTS, message, Map.of("retryAfterSeconds", retryAfterSeconds), null);
+  }
+
+  @Override
+  public String startOidcLogin(String provider, Optional<String> anonymousAccountId) {
+    return oidc.start(provider, anonymousAccountId);
+  }
+
+  @Override
+  public String completeOidcLogin(String state, String code) {
+    OidcLogins.ExternalIdentity external = oidc.complete(state, code);
+    String accountId = transactions.execute(status -> {
+      Optional<String> linked = jdbc.sql("SELECT account_id FROM idp.external_identity WHERE issuer = ? AND subject = ?")
+          .params(external.issuer(), external.subject()).query(String.class).optional();
+      if (linked.isPresent()) {
+        return linked.get();
+      }
+      String account = external.anonymousAccountId()
+          .filter(id -> jdbc.sql("UPDATE idp.account SET kind = 'REGISTERED' WHERE id = ? AND kind = 'ANONYMOUS'")
+              .param(id).update() == 1)
+          .orElseGet(() -> {
+            String created = "acc-" + UUID.randomUUID().toString().replace("-", "");
+            jdbc.sql("INSERT INTO idp.account (id, kind) VALUES (?, 'REGISTERED')").param(created).update();
+            return created;
+          });
+      jdbc.sql("INSERT INTO idp.external_identity (issuer, subject, account_id) VALUES (?, ?, ?)")
+          .params(external.issuer(), external.subject(), account).update();
+      return account;
+    });
+    jdbc.sql("UPDATE idp.account SET last_seen_at = now() WHERE id = ?").param(accountId).update();
+    auditLog.append(new AuditEvent("auth.oidc-login", accountId, Map.of("issuer", external.issuer())));
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(secret);
+    String loginCode = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+    jdbc.sql("INSERT INTO idp.login_code (code_hash, account_id, expires_at) VALUES (?, ?, ?)")
+        .params(hash(loginCode), accountId, Timestamp.from(clock.instant().plusSeconds(60))).update();
+    return loginCode;
+  }
+
+  @Override
+  public TokenGrant exchangeLoginCode(String code) {
+    String accountId = jdbc.sql("DELETE FROM idp.login_code WHERE code_hash = ? AND expires_at > now() RETURNING account_id")
+        .param(hash(code)).query(String.class).optional()
+        .orElseThrow(() -> unauthenticated("the login code is unknown, used or expired: sign in again"));
+    UserRef user = account(accountId).orElseThrow(() -> unauthenticated("the account no longer exists"));
+    return grant(user, storeRefreshToken(UUID.randomUUID(), accountId));
   }
 
   @Override
