@@ -206,6 +206,12 @@ class SandboxIT {
         .hasMessageContaining("taidon.sandbox.anonymous-max-sandboxes");
     assertThat(envManager.sandboxesOf(owner)).hasSize(3);
     envManager.sandboxesOf(owner).forEach(sandbox -> envManager.deleteSandbox(sandbox.id()));
+    java.util.List<dev.taidon.auditlog.AuditEntry> lifecycle = new RemoteRoleClient(PlatformScenario.JSON, TOKEN,
+        Duration.ofSeconds(2), Duration.ofSeconds(30)).proxy(dev.taidon.auditlog.AuditLog.class, "audit-log",
+        server.baseUrl()).query(new dev.taidon.auditlog.AuditQuery(Optional.of(owner), Optional.empty(),
+        Optional.empty(), Optional.empty(), 100));
+    assertThat(lifecycle).extracting(entry -> entry.event().type()).as("the sandbox lifecycle in the audit log")
+        .containsOnly("sandbox.created", "sandbox.deleted").hasSize(6);
     assertThatThrownBy(() -> envManager.describeSandbox(second.id()))
         .isInstanceOfSatisfying(TaidonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
   }

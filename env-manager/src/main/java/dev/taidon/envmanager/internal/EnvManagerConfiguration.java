@@ -1,5 +1,6 @@
 package dev.taidon.envmanager.internal;
 
+import dev.taidon.auditlog.AuditLog;
 import dev.taidon.core.DataDirectory;
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
@@ -37,8 +38,9 @@ public class EnvManagerConfiguration {
 
   @Bean
   SandboxManager envManager(LocalSandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc,
-      TransactionTemplate transactions, SandboxSettings settings, PostgresBinaries binaries) {
-    return new SandboxManager(runtime, cache, jdbc, transactions, settings, EngineDescription.of(binaries.version()));
+      TransactionTemplate transactions, SandboxSettings settings, PostgresBinaries binaries, AuditLog auditLog) {
+    return new SandboxManager(runtime, cache, jdbc, transactions, settings, EngineDescription.of(binaries.version()),
+        auditLog);
   }
 
   /**

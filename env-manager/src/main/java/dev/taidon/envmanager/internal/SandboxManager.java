@@ -1,5 +1,7 @@
 package dev.taidon.envmanager.internal;
 
+import dev.taidon.auditlog.AuditEvent;
+import dev.taidon.auditlog.AuditLog;
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
 import dev.taidon.envmanager.EngineInfo;
@@ -44,6 +46,7 @@ final class SandboxManager implements EnvManager {
   private final TransactionTemplate transactions;
   private final SandboxSettings settings;
   private final EngineInfo engine;
+  private final AuditLog auditLog;
   private final Map<SandboxId, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final ReentrantLock refilling = new ReentrantLock();
   private volatile boolean closed;
@@ -55,7 +58,8 @@ final class SandboxManager implements EnvManager {
   private final java.util.concurrent.Executor background = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
   SandboxManager(SandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc, TransactionTemplate transactions,
-      SandboxSettings settings, EngineInfo engine) {
+      SandboxSettings settings, EngineInfo engine, AuditLog auditLog) {
+    this.auditLog = auditLog;
     this.runtime = runtime;
     this.cache = cache;
     this.jdbc = jdbc;
@@ -104,6 +108,7 @@ final class SandboxManager implements EnvManager {
       background.execute(this::refillPoolQuietly);
       // Already hot, unless its server died in the pool; either way it is the owner's now.
       openSandbox(pooled.get());
+      audit("sandbox.created", owner, pooled.get(), Map.of("state", state.hex(), "fromPool", "true"));
       return describeSandbox(pooled.get());
     }
     SandboxId id = SandboxId.random();
@@ -126,6 +131,7 @@ final class SandboxManager implements EnvManager {
       deleteSandbox(id);
       throw e;
     }
+    audit("sandbox.created", owner, id, Map.of("state", state.hex(), "fromPool", "false"));
     return describeSandbox(id);
   }
 
@@ -199,12 +205,15 @@ final class SandboxManager implements EnvManager {
 
   @Override
   public void deleteSandbox(SandboxId id) {
-    withLock(id, () -> {
+    String owner = withLock(id, () -> {
       runtime.destroy(id);
-      jdbc.sql("DELETE FROM env_manager.sandbox WHERE id = ?").param(id.value()).update();
-      return null;
+      return jdbc.sql("DELETE FROM env_manager.sandbox WHERE id = ? RETURNING owner").param(id.value())
+          .query(String.class).optional().orElse(null);
     });
     locks.remove(id);
+    if (owner != null && !owner.equals(POOL_OWNER)) {
+      audit("sandbox.deleted", owner, id, Map.of());
+    }
   }
 
   @Override
@@ -242,6 +251,7 @@ final class SandboxManager implements EnvManager {
       runtime.destroy(id);
       jdbc.sql("UPDATE env_manager.sandbox SET presence = 'COLD', state_id = ?, failure = NULL WHERE id = ?")
           .params(state.hex(), id.value()).update();
+      audit("sandbox.reset", row.owner(), id, Map.of("state", state.hex()));
       runtime.materialize(id, state);
       markPresence(id, Presence.WARM);
       if (wasHot || row.kind() == OwnerKind.POOL) {
@@ -286,6 +296,7 @@ final class SandboxManager implements EnvManager {
         jdbc.sql("UPDATE env_manager.sandbox SET presence = ?, failure = ? WHERE id = ?")
             .params(runtime.presence(id).name(), failure, id.value()).update();
         log.warn("Stopped sandbox {} of {}: {}", id, row.owner(), failure);
+        audit("sandbox.disk-limit-exceeded", AuditEvent.SYSTEM, id, Map.of("owner", row.owner()));
         return null;
       });
       return;
@@ -424,6 +435,17 @@ final class SandboxManager implements EnvManager {
       }
     }
     runtime.stopAll();
+  }
+
+  /** Records a lifecycle event; a failing audit log never fails the sandbox operation itself. */
+  private void audit(String type, String actor, SandboxId id, Map<String, String> attributes) {
+    Map<String, String> all = new java.util.HashMap<>(attributes);
+    all.put("sandbox", id.value());
+    try {
+      auditLog.append(new AuditEvent(type, actor, all));
+    } catch (TaidonException e) {
+      log.warn("Could not record {} of sandbox {}: {}", type, id, e.getMessage());
+    }
   }
 
   private void markPresence(SandboxId id, Presence presence) {
