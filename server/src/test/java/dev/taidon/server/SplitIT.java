@@ -107,6 +107,14 @@ class SplitIT {
   }
 
   @Test
+  void thePublicStatusHidesTheInternalAddressesOfRemoteRoles() {
+    JsonNode platform = PlatformScenario.JSON.readTree(front.get("/api/v1/platform").body());
+    assertThat(platform.path("roles").valueStream().filter(role -> role.path("location").asString().equals("remote")))
+        .isNotEmpty()
+        .allSatisfy(role -> assertThat(role.has("url")).as("url of %s", role.path("name").asString()).isFalse());
+  }
+
+  @Test
   void eachProcessReportsOnlyItsOwnRolesAsLocal() {
     JsonNode health = PlatformScenario.JSON.readTree(engine.get("/actuator/health").body());
     assertThat(health.at("/components/roles/details").propertyNames())

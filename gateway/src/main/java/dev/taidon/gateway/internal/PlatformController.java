@@ -47,14 +47,20 @@ class PlatformController {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record PlatformView(String version, List<RoleView> roles, EngineInfo engine) {}
 
+  /**
+   * Public, for the start page. The internal addresses of roles in other processes are shown to
+   * operators only: to anyone else they would map the platform's network.
+   */
   @GetMapping("/api/v1/platform")
-  PlatformView platform() {
+  PlatformView platform(jakarta.servlet.http.HttpServletRequest request) {
+    boolean operator = request.getAttribute(BearerAuthentication.CALLER) instanceof AccessTokenVerifier.Caller caller
+        && caller.operator();
     Map<URI, Map<String, RoleStatus>> remoteStates = new HashMap<>();
-    List<RoleView> roles = topology.graph().roles().stream().map(role -> view(role, remoteStates)).toList();
+    List<RoleView> roles = topology.graph().roles().stream().map(role -> view(role, remoteStates, operator)).toList();
     return new PlatformView(version, roles, engine());
   }
 
-  private RoleView view(RoleModule role, Map<URI, Map<String, RoleStatus>> remoteStates) {
+  private RoleView view(RoleModule role, Map<URI, Map<String, RoleStatus>> remoteStates, boolean showAddress) {
     List<String> dependsOn = topology.graph().names().stream().filter(role.dependsOn()::contains).toList();
     if (topology.isLocal(role.name())) {
       return new RoleView(role.name(), dependsOn, "local", null, localStates.get(role.name()));
@@ -64,7 +70,7 @@ class PlatformController {
       return new RoleView(role.name(), dependsOn, "absent", null, RoleStatus.DOWN);
     }
     RoleStatus status = remoteStates.computeIfAbsent(url, this::statusesAt).getOrDefault(role.name(), RoleStatus.DOWN);
-    return new RoleView(role.name(), dependsOn, "remote", url.toString(), status);
+    return new RoleView(role.name(), dependsOn, "remote", showAddress ? url.toString() : null, status);
   }
 
   private Map<String, RoleStatus> statusesAt(URI url) {
