@@ -341,7 +341,7 @@ final class SandboxManager implements EnvManager {
     // Pools of states that fell out of favour give their memory back.
     for (Row row : jdbc.sql("SELECT * FROM env_manager.sandbox WHERE owner_kind = 'POOL'").query(SandboxManager::row).list()) {
       if (!wanted.contains(row.state())) {
-        deleteSandbox(row.id());
+        deletePooled(row.id());
       }
     }
     for (StateId state : wanted) {
@@ -355,11 +355,28 @@ final class SandboxManager implements EnvManager {
           openSandbox(id);
         } catch (TaidonException e) {
           // The state's snapshot was evicted meanwhile: it is no longer a candidate.
-          deleteSandbox(id);
+          deletePooled(id);
           demand.remove(state);
           break;
         }
       }
+    }
+  }
+
+  /**
+   * Deletes a pooled sandbox unless a learner claimed it meanwhile: the row goes first, in one
+   * statement that a claim cannot interleave with, and the data after it (data without a row is
+   * what reconciliation removes, should this stop half-way).
+   */
+  private void deletePooled(SandboxId id) {
+    boolean unclaimed = jdbc.sql("DELETE FROM env_manager.sandbox WHERE id = ? AND owner_kind = 'POOL' RETURNING id")
+        .param(id.value()).query(String.class).optional().isPresent();
+    if (unclaimed) {
+      withLock(id, () -> {
+        runtime.destroy(id);
+        return null;
+      });
+      locks.remove(id);
     }
   }
 
