@@ -64,11 +64,12 @@ final class AccessTokenVerifier {
         new JWTClaimsSet.Builder().issuer(settings.issuer()).build(), Set.of("sub", "exp", "iat", "kind")));
     try {
       JWTClaimsSet claims = processor.process(token, null);
+      // The claims verifier requires "kind"; an unknown value is IllegalArgumentException.
       AccountKind kind = AccountKind.valueOf(claims.getStringClaim("kind").toUpperCase(Locale.ROOT));
       java.util.List<String> roles = claims.getStringListClaim("roles");
       return new Caller(claims.getSubject(), kind, roles != null && roles.contains(AuthSettings.OPERATOR));
     } catch (ParseException | com.nimbusds.jose.proc.BadJOSEException | com.nimbusds.jose.JOSEException
-        | IllegalArgumentException | NullPointerException e) {
+        | IllegalArgumentException e) {
       throw invalid("the access token is invalid or expired: " + e.getMessage());
     }
   }
