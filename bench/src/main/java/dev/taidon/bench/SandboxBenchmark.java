@@ -1,19 +1,17 @@
 package dev.taidon.bench;
 
 import dev.taidon.core.ProcessIdentity;
-import dev.taidon.core.command.ProcessCommandRunner;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.envmanager.Presence;
 import dev.taidon.envmanager.SandboxEndpoint;
 import dev.taidon.envmanager.SandboxInfo;
-import dev.taidon.pg.PostgresInstance;
 import dev.taidon.snapshotcache.NewState;
+import dev.taidon.server.TaidonServer;
 import dev.taidon.snapshotcache.StateId;
 import dev.taidon.testkit.LoopFileSystem;
 import dev.taidon.testkit.PostgresProcesses;
 import dev.taidon.testkit.TestDirectories;
-import dev.taidon.testkit.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -24,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import dev.taidon.server.TaidonServer;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -172,21 +169,7 @@ final class SandboxBenchmark implements Bench.Benchmark {
   }
 
   private static Samples postgresBaseline(Path directory) throws Exception {
-    PostgresInstance instance = new PostgresInstance(TestPostgres.binaries(), TestPostgres.account(),
-        new ProcessCommandRunner(), new PostgresInstance.Spec(directory.resolve("data"), directory.resolve("run"),
-            directory.resolve("pg.log"), Map.of("shared_buffers", "16MB", "max_connections", "12", "io_method", "sync",
-                "fsync", "off")));
-    instance.initdb(List.of("--no-sync"));
-    Samples samples = new Samples("raw postgres start until SELECT 1");
-    for (int run = 0; run < RUNS; run++) {
-      long began = System.nanoTime();
-      instance.start(Duration.ofSeconds(60));
-      try (Connection connection = instance.connect("postgres"); Statement statement = connection.createStatement()) {
-        statement.execute("SELECT 1");
-      }
-      samples.add(System.nanoTime() - began);
-      instance.stop();
-    }
-    return samples;
+    return RawPostgresBaseline.measure(directory, Map.of("shared_buffers", "16MB", "max_connections", "12", "io_method", "sync",
+        "fsync", "off"), List.of("--no-sync"), RUNS);
   }
 }

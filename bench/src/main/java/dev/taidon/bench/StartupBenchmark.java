@@ -1,15 +1,9 @@
 package dev.taidon.bench;
 
-import dev.taidon.core.command.ProcessCommandRunner;
-import dev.taidon.pg.PostgresInstance;
 import dev.taidon.testkit.PostgresProcesses;
 import dev.taidon.testkit.ServerProcess;
 import dev.taidon.testkit.TestDirectories;
-import dev.taidon.testkit.TestPostgres;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -58,21 +52,8 @@ final class StartupBenchmark implements Bench.Benchmark {
   }
 
   private static Samples postgresBaseline(Path directory) throws Exception {
-    PostgresInstance instance = new PostgresInstance(TestPostgres.binaries(), TestPostgres.account(),
-        new ProcessCommandRunner(), new PostgresInstance.Spec(directory.resolve("data"), directory.resolve("run"),
-            directory.resolve("pg.log"), Map.of("shared_buffers", "64MB", "max_connections", "100")));
-    instance.initdb(List.of());
-    Samples samples = new Samples("raw postgres start until SELECT 1");
-    for (int run = 0; run < POSTGRES_RUNS; run++) {
-      long began = System.nanoTime();
-      instance.start(Duration.ofSeconds(60));
-      try (Connection connection = instance.connect("postgres"); Statement statement = connection.createStatement()) {
-        statement.execute("SELECT 1");
-      }
-      samples.add(System.nanoTime() - began);
-      instance.stop();
-    }
-    return samples;
+    return RawPostgresBaseline.measure(directory, Map.of("shared_buffers", "64MB", "max_connections", "100"), List.of(),
+        POSTGRES_RUNS);
   }
 
   private static String memory(long serverPid, Path data) {
