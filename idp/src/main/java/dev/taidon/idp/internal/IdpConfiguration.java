@@ -2,7 +2,11 @@ package dev.taidon.idp.internal;
 
 import dev.taidon.auditlog.AuditLog;
 import dev.taidon.idp.AuthSettings;
+import dev.taidon.core.role.PeriodicTask;
+import dev.taidon.core.role.RoleService;
+import dev.taidon.idp.IdpRole;
 import java.time.Clock;
+import java.time.Duration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,6 +18,12 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuthSettings.class)
 public class IdpConfiguration {
+
+  /** Expired tokens, codes and login attempts are purged hourly. */
+  @Bean
+  RoleService tokenPurge(JdbcIdentity identity) {
+    return new PeriodicTask(IdpRole.NAME, "token-purge", Duration.ofMinutes(1), Duration.ofHours(1), identity::purgeExpired);
+  }
 
   @Bean
   JdbcIdentity identity(JdbcClient jdbc, TransactionTemplate transactions, AuthSettings settings, AuditLog auditLog,

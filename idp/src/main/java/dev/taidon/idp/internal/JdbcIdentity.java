@@ -327,6 +327,16 @@ final class JdbcIdentity implements Identity {
     }
   }
 
+  /**
+   * Removes what has expired for good: refresh tokens a day past their expiry (kept that long so a
+   * reuse right after expiry is still recognised), login codes and unfinished provider logins.
+   */
+  void purgeExpired() {
+    jdbc.sql("DELETE FROM idp.refresh_token WHERE expires_at < now() - interval '1 day'").update();
+    jdbc.sql("DELETE FROM idp.login_code WHERE expires_at < now()").update();
+    jdbc.sql("DELETE FROM idp.oidc_attempt WHERE expires_at < now()").update();
+  }
+
   @Override
   public Optional<UserRef> account(String accountId) {
     return jdbc.sql("SELECT id, kind FROM idp.account WHERE id = ?").param(accountId)
