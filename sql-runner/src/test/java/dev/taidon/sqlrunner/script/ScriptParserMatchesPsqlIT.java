@@ -24,11 +24,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The parser against psql itself: each script is run by the real {@code psql -f} against a real
  * server that logs every statement it receives, and the statements the parser finds must be those,
- * in that order. The corpus holds the shared datasets (a pg_dump with COPY blocks, a script with
+ * in that order. The corpus holds the built-in datasets (a pg_dump with COPY blocks, a script with
  * CREATE DATABASE and \c) and a file of lexical traps.
  */
 class ScriptParserMatchesPsqlIT {
-  static final Path DATASETS = Path.of("..", "..", "shared", "datasets");
+  static final Path DATASETS = Path.of("src", "main", "resources", "datasets");
   private static Path directory;
   private static PostgresInstance server;
 
@@ -57,7 +57,7 @@ class ScriptParserMatchesPsqlIT {
   @ParameterizedTest
   @MethodSource("corpus")
   void findsExactlyTheStatementsPsqlSends(Path script) throws Exception {
-    assertThat(script).as("the corpus file (shared/ lies beside the checkout)").isRegularFile();
+    assertThat(script).as("the corpus file").isRegularFile();
     String text = Files.readString(script, StandardCharsets.UTF_8);
     List<String> parsed = ScriptParser.parse(text).stream()
         .filter(item -> item instanceof ScriptItem.Statement)
