@@ -108,6 +108,8 @@ class AuthIT {
     assertProblem(response, 401, "unauthenticated");
     assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"taidon\"");
     assertThat(response.body()).contains("POST /api/v1/auth/anonymous");
+    assertThat(server.get("/actuator/prometheus").body()).as("refusals are counted")
+        .containsPattern("taidon_gateway_auth_rejected_total\\{[^}]*reason=\"missing\"[^}]*} [1-9]");
   }
 
   @ParameterizedTest

@@ -79,5 +79,7 @@ class RateLimitIT {
     assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
         seconds -> assertThat(Long.parseLong(seconds)).isBetween(1L, 2L));
     assertThat(refused.body()).contains("taidon.gateway.account-rate");
+    assertThat(full.get("/actuator/prometheus").body() + gatewayOnly.get("/actuator/prometheus").body())
+        .as("refusals are counted").containsPattern("taidon_gateway_rate_limited_total\\{[^}]*scope=\"account\"[^}]*} [1-9]");
   }
 }

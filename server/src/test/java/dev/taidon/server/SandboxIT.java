@@ -256,6 +256,24 @@ class SandboxIT {
   }
 
   @Test
+  void sandboxAndStateMetricsAreExposedForPrometheus() throws Exception {
+    SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
+    envManager.publishState(sandbox.id(), new NewState(envManager.rootState().child("metrics " + UUID.randomUUID(), ""),
+        Optional.of(envManager.rootState()), Optional.of("metrics"), 1, Optional.empty(), "private"));
+    envManager.deleteSandbox(sandbox.id());
+    Thread.sleep(700); // one upkeep pass refreshes the presence gauges
+    String metrics = server.get("/actuator/prometheus").body();
+    assertThat(metrics)
+        .containsPattern("taidon_sandbox_open_seconds_count\\{[^}]*path=\"(hot|warm|cold)\"[^}]*} [1-9]")
+        .contains("taidon_sandbox_open_seconds_bucket")
+        .containsPattern("taidon_sandboxes\\{[^}]*presence=\"hot\"[^}]*} \\d")
+        .containsPattern("taidon_state_publish_seconds_count\\{[^}]*backend=\"btrfs\"[^}]*} [1-9]")
+        .contains("taidon_state_restore_seconds_count")
+        .contains("taidon_state_evictions_total")
+        .contains("taidon_state_store_used_ratio");
+  }
+
+  @Test
   void brokenIdsAreRefusedBeforeAnythingTouchesTheDisk() {
     assertThatThrownBy(() -> new SandboxId("../../etc")).hasMessageContaining("sb- and 32 hex digits");
     assertThat(server.send(java.net.http.HttpRequest.newBuilder(

@@ -12,6 +12,7 @@ import dev.taidon.pg.OsAccount;
 import dev.taidon.pg.PostgresBinaries;
 import dev.taidon.snapshotcache.SnapshotCache;
 import dev.taidon.snapshotcache.Snapshots;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.taidon.core.role.PeriodicTask;
 import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
@@ -38,9 +39,10 @@ public class EnvManagerConfiguration {
 
   @Bean
   SandboxManager envManager(LocalSandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc,
-      TransactionTemplate transactions, SandboxSettings settings, PostgresBinaries binaries, AuditLog auditLog) {
+      TransactionTemplate transactions, SandboxSettings settings, PostgresBinaries binaries, AuditLog auditLog,
+      MeterRegistry registry) {
     return new SandboxManager(runtime, cache, jdbc, transactions, settings, EngineDescription.of(binaries.version()),
-        auditLog);
+        auditLog, new SandboxMetrics(registry));
   }
 
   /**

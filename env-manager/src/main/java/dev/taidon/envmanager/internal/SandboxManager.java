@@ -47,6 +47,7 @@ final class SandboxManager implements EnvManager {
   private final SandboxSettings settings;
   private final EngineInfo engine;
   private final AuditLog auditLog;
+  private final SandboxMetrics metrics;
   private final Map<SandboxId, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final ReentrantLock refilling = new ReentrantLock();
   private volatile boolean closed;
@@ -58,8 +59,9 @@ final class SandboxManager implements EnvManager {
   private final java.util.concurrent.Executor background = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
   SandboxManager(SandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc, TransactionTemplate transactions,
-      SandboxSettings settings, EngineInfo engine, AuditLog auditLog) {
+      SandboxSettings settings, EngineInfo engine, AuditLog auditLog, SandboxMetrics metrics) {
     this.auditLog = auditLog;
+    this.metrics = metrics;
     this.runtime = runtime;
     this.cache = cache;
     this.jdbc = jdbc;
@@ -162,15 +164,15 @@ final class SandboxManager implements EnvManager {
         throw new TaidonException(ErrorCode.SANDBOX_FAILED, "sandbox " + id + " was stopped: " + row.failure().get()
             + "; reset it to a state to use it again");
       }
+      long began = System.nanoTime();
       makeRoomForHot(row);
       Presence actual = runtime.presence(id);
-      if (actual != Presence.HOT) {
-        if (actual == Presence.COLD) {
-          runtime.materialize(id, row.state());
-          markPresence(id, Presence.WARM);
-        }
+      if (actual == Presence.COLD) {
+        runtime.materialize(id, row.state());
+        markPresence(id, Presence.WARM);
       }
       SandboxEndpoint endpoint = runtime.start(id);
+      metrics.opened(actual, System.nanoTime() - began);
       jdbc.sql("UPDATE env_manager.sandbox SET presence = 'HOT', last_used_at = now() WHERE id = ?")
           .param(id.value()).update();
       return endpoint;
@@ -276,6 +278,11 @@ final class SandboxManager implements EnvManager {
     }
     refillPool();
     decayDemand();
+    Map<Presence, Long> counts = new java.util.EnumMap<>(Presence.class);
+    jdbc.sql("SELECT presence, count(*) FROM env_manager.sandbox GROUP BY presence")
+        .query((rs, n) -> Map.entry(Presence.valueOf(rs.getString(1)), rs.getLong(2))).list()
+        .forEach(entry -> counts.put(entry.getKey(), entry.getValue()));
+    metrics.counted(counts);
   }
 
   private void maintain(Row row) {

@@ -26,8 +26,15 @@ final class BearerAuthentication extends OncePerRequestFilter {
 
   private final AccessTokenVerifier verifier;
   private final JsonMapper json;
+  /** {@code taidon_gateway_auth_rejected_total{reason=missing|invalid}}. */
+  private final io.micrometer.core.instrument.Counter missing;
+  private final io.micrometer.core.instrument.Counter invalid;
 
-  BearerAuthentication(AccessTokenVerifier verifier, JsonMapper json) {
+  BearerAuthentication(AccessTokenVerifier verifier, JsonMapper json, io.micrometer.core.instrument.MeterRegistry registry) {
+    this.missing = io.micrometer.core.instrument.Counter.builder("taidon.gateway.auth.rejected")
+        .description("API requests refused for want of a valid access token").tag("reason", "missing").register(registry);
+    this.invalid = io.micrometer.core.instrument.Counter.builder("taidon.gateway.auth.rejected")
+        .description("API requests refused for want of a valid access token").tag("reason", "invalid").register(registry);
     this.verifier = verifier;
     this.json = json;
   }
@@ -57,6 +64,7 @@ final class BearerAuthentication extends OncePerRequestFilter {
       }
       request.setAttribute(CALLER, verifier.verify(header.substring(7).strip()));
     } catch (TaidonException e) {
+      (header == null ? missing : invalid).increment();
       response.setStatus(e.code().httpStatus());
       response.setHeader("WWW-Authenticate", "Bearer realm=\"taidon\"" + (header == null ? "" : ", error=\"invalid_token\""));
       response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

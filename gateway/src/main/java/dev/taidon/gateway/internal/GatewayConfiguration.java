@@ -3,6 +3,7 @@ package dev.taidon.gateway.internal;
 import dev.taidon.gateway.GatewaySettings;
 import dev.taidon.idp.AuthSettings;
 import dev.taidon.idp.Identity;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.core.Ordered;
@@ -56,9 +57,10 @@ public class GatewayConfiguration {
 
   /** Per client address, before authentication: floods of bad tokens are limited too. */
   @Bean
-  FilterRegistrationBean<RateLimitFilter> addressRateLimit(RateLimiter limiter, GatewaySettings settings, JsonMapper json) {
+  FilterRegistrationBean<RateLimitFilter> addressRateLimit(RateLimiter limiter, GatewaySettings settings, JsonMapper json,
+      MeterRegistry registry) {
     FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
-        new RateLimitFilter(limiter, settings, json, false));
+        new RateLimitFilter(limiter, settings, json, false, registry));
     registration.addUrlPatterns("/api/*");
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 25);
     return registration;
@@ -66,9 +68,10 @@ public class GatewayConfiguration {
 
   /** Per account, after authentication. */
   @Bean
-  FilterRegistrationBean<RateLimitFilter> accountRateLimit(RateLimiter limiter, GatewaySettings settings, JsonMapper json) {
+  FilterRegistrationBean<RateLimitFilter> accountRateLimit(RateLimiter limiter, GatewaySettings settings, JsonMapper json,
+      MeterRegistry registry) {
     FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
-        new RateLimitFilter(limiter, settings, json, true));
+        new RateLimitFilter(limiter, settings, json, true, registry));
     registration.addUrlPatterns("/api/*");
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 35);
     return registration;
@@ -76,9 +79,9 @@ public class GatewayConfiguration {
 
   @Bean
   FilterRegistrationBean<BearerAuthentication> bearerAuthentication(Identity identity, AuthSettings settings,
-      JsonMapper json) {
+      JsonMapper json, MeterRegistry registry) {
     FilterRegistrationBean<BearerAuthentication> registration = new FilterRegistrationBean<>(
-        new BearerAuthentication(new AccessTokenVerifier(identity, settings, Clock.systemUTC()), json));
+        new BearerAuthentication(new AccessTokenVerifier(identity, settings, Clock.systemUTC()), json, registry));
     registration.addUrlPatterns("/api/*");
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
     return registration;

@@ -23,12 +23,18 @@ final class RateLimitFilter extends OncePerRequestFilter {
   private final GatewaySettings settings;
   private final JsonMapper json;
   private final boolean perAccount;
+  /** {@code taidon_gateway_rate_limited_total{scope}}. */
+  private final io.micrometer.core.instrument.Counter rejections;
 
   /**
    * @param perAccount whether this instance limits accounts (runs after authentication) or client
    *     addresses (runs before it)
    */
-  RateLimitFilter(RateLimiter limiter, GatewaySettings settings, JsonMapper json, boolean perAccount) {
+  RateLimitFilter(RateLimiter limiter, GatewaySettings settings, JsonMapper json, boolean perAccount,
+      io.micrometer.core.instrument.MeterRegistry registry) {
+    this.rejections = io.micrometer.core.instrument.Counter.builder("taidon.gateway.rate.limited")
+        .description("API requests refused by a rate limit").tag("scope", perAccount ? "account" : "address")
+        .register(registry);
     this.limiter = limiter;
     this.settings = settings;
     this.json = json;
@@ -61,6 +67,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
       chain.doFilter(request, response);
       return;
     }
+    rejections.increment();
     response.setStatus(ErrorCode.TOO_MANY_ATTEMPTS.httpStatus());
     response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

@@ -22,8 +22,9 @@ public class SnapshotCacheConfiguration {
   }
 
   @Bean
-  StateCache stateCache(StateStoreLocator.Located store, JdbcClient jdbc, StoreSettings settings) {
-    return new StateCache(store.store(), jdbc, settings);
+  StateCache stateCache(StateStoreLocator.Located store, JdbcClient jdbc, StoreSettings settings,
+      io.micrometer.core.instrument.MeterRegistry registry) {
+    return new StateCache(store.store(), jdbc, settings, registry);
   }
 
   /** Reconciles the store with the state tree at start; unmounts a loop-image store at stop. */

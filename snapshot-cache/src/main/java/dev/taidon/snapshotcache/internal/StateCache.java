@@ -41,10 +41,28 @@ final class StateCache implements SnapshotCache, Snapshots {
   /** Measures snapshot sizes off the publishing path: {@code du} of a data directory takes milliseconds. */
   private final java.util.concurrent.Executor sizer = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
-  StateCache(StateStore store, JdbcClient jdbc, StoreSettings settings) {
+  private final io.micrometer.core.instrument.Timer publishTimer;
+  private final io.micrometer.core.instrument.Timer restoreTimer;
+  private final io.micrometer.core.instrument.Counter evictions;
+
+  /**
+   * Metrics, with stable names: {@code taidon_state_publish_seconds}, {@code taidon_state_restore_seconds},
+   * {@code taidon_state_evictions_total}, {@code taidon_state_store_used_ratio}.
+   */
+  StateCache(StateStore store, JdbcClient jdbc, StoreSettings settings, io.micrometer.core.instrument.MeterRegistry registry) {
     this.store = store;
     this.jdbc = jdbc;
     this.settings = settings;
+    this.publishTimer = io.micrometer.core.instrument.Timer.builder("taidon.state.publish")
+        .description("Time to snapshot and record a state").tag("backend", store.backend().configName())
+        .publishPercentileHistogram().register(registry);
+    this.restoreTimer = io.micrometer.core.instrument.Timer.builder("taidon.state.restore")
+        .description("Time to clone a state into a workspace").tag("backend", store.backend().configName())
+        .publishPercentileHistogram().register(registry);
+    this.evictions = io.micrometer.core.instrument.Counter.builder("taidon.state.evictions")
+        .description("Snapshots evicted").register(registry);
+    io.micrometer.core.instrument.Gauge.builder("taidon.state.store.used", store, s -> s.usage().usedFraction())
+        .description("Fraction of the state store's file system in use").baseUnit("ratio").register(registry);
   }
 
   @Override
@@ -69,6 +87,10 @@ final class StateCache implements SnapshotCache, Snapshots {
 
   @Override
   public void publish(Path workspace, NewState state) {
+    publishTimer.record(() -> publishTimed(workspace, state));
+  }
+
+  private void publishTimed(Path workspace, NewState state) {
     makeRoom();
     boolean stored = store.publish(workspace, state.id());
     jdbc.sql("""
@@ -113,7 +135,7 @@ final class StateCache implements SnapshotCache, Snapshots {
     if (leased == 0) {
       throw new TaidonException(ErrorCode.NOT_FOUND, "state " + id.shortForm() + " has no snapshot in the cache");
     }
-    store.restore(id, workspace);
+    restoreTimer.record(() -> store.restore(id, workspace));
   }
 
   @Override
@@ -178,6 +200,7 @@ final class StateCache implements SnapshotCache, Snapshots {
       if (claimed == 1) {
         store.delete(id);
         evicted.add(id);
+        evictions.increment();
         freed += candidate.get().sizeBytes();
         log.info("Evicted state {} ({} bytes)", id.shortForm(), candidate.get().sizeBytes());
       }

@@ -48,7 +48,8 @@ class StateCacheIT {
     fileSystem = LoopFileSystem.xfs(300);
     store = new CowStateStore(StoreBackend.COPY, fileSystem.root(), new ProcessCommandRunner());
     cache = new StateCache(store, JdbcClient.create(dataSource),
-        new StoreSettings("copy", false, DataSize.ofGigabytes(1), DataSize.ofMegabytes(100), 0.65, 0.05));
+        new StoreSettings("copy", false, DataSize.ofGigabytes(1), DataSize.ofMegabytes(100), 0.65, 0.05),
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 
   @AfterEach

@@ -1,0 +1,48 @@
+package dev.taidon.envmanager.internal;
+
+import dev.taidon.envmanager.Presence;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The env-manager's metrics, with stable names (see docs/operations.md):
+ * {@code taidon_sandbox_open_seconds{path=hot|warm|cold}} — how long making a sandbox hot took, by
+ * where it started from; {@code taidon_sandboxes{presence}} — sandboxes per presence, refreshed by
+ * every upkeep pass.
+ */
+final class SandboxMetrics {
+  private final Map<Presence, Timer> openTimers = new EnumMap<>(Presence.class);
+  private final Map<Presence, AtomicLong> counts = new EnumMap<>(Presence.class);
+
+  SandboxMetrics(MeterRegistry registry) {
+    for (Presence presence : Presence.values()) {
+      String from = presence.name().toLowerCase(java.util.Locale.ROOT);
+      openTimers.put(presence, Timer.builder("taidon.sandbox.open")
+          .description("Time to make a sandbox hot, by the presence it started from")
+          .tag("path", from)
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofMillis(1))
+          .maximumExpectedValue(Duration.ofSeconds(30))
+          .register(registry));
+      AtomicLong count = new AtomicLong();
+      counts.put(presence, count);
+      Gauge.builder("taidon.sandboxes", count, AtomicLong::get)
+          .description("Sandboxes by presence")
+          .tag("presence", from)
+          .register(registry);
+    }
+  }
+
+  void opened(Presence from, long nanos) {
+    openTimers.get(from).record(Duration.ofNanos(nanos));
+  }
+
+  void counted(Map<Presence, Long> byPresence) {
+    counts.forEach((presence, count) -> count.set(byPresence.getOrDefault(presence, 0L)));
+  }
+}
