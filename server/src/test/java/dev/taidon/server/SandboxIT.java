@@ -15,6 +15,7 @@ import dev.taidon.envmanager.SandboxInfo;
 import dev.taidon.snapshotcache.NewState;
 import dev.taidon.snapshotcache.SnapshotCache;
 import dev.taidon.snapshotcache.StateId;
+import dev.taidon.testkit.Await;
 import dev.taidon.testkit.PostgresProcesses;
 import dev.taidon.testkit.ServerProcess;
 import dev.taidon.testkit.TestDirectories;
@@ -178,12 +179,9 @@ class SandboxIT {
     for (int i = 0; i < 2; i++) {
       envManager.deleteSandbox(envManager.createSandbox(owner(), OwnerKind.ANONYMOUS, popular).id());
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (envManager.sandboxesOf("platform").stream()
-        .noneMatch(sandbox -> sandbox.state().equals(popular) && sandbox.presence() == Presence.HOT)) {
-      assertThat(System.nanoTime()).as("a pool for the popular state within 30 s").isLessThan(deadline);
-      Thread.sleep(100);
-    }
+    Await.until("a pool for the popular state", Duration.ofSeconds(30), () -> envManager.sandboxesOf("platform")
+        .stream().anyMatch(sandbox -> sandbox.state().equals(popular) && sandbox.presence() == Presence.HOT),
+        () -> envManager.sandboxesOf("platform"));
     Instant asked = Instant.now();
     SandboxInfo learner = envManager.createSandbox(owner(), OwnerKind.ANONYMOUS, popular);
     assertThat(learner.createdAt()).as("handed out from the pool").isBefore(asked);
@@ -285,23 +283,14 @@ class SandboxIT {
         .isInstanceOfSatisfying(TaidonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
   }
 
-  private static void awaitPooledSandbox() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (envManager.sandboxesOf("platform").stream().noneMatch(sandbox -> sandbox.presence() == Presence.HOT)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the pool holds no hot sandbox: " + envManager.sandboxesOf("platform"));
-      }
-      Thread.sleep(100);
-    }
+  private static void awaitPooledSandbox() {
+    Await.until("a hot sandbox in the pool", Duration.ofSeconds(30),
+        () -> envManager.sandboxesOf("platform").stream().anyMatch(sandbox -> sandbox.presence() == Presence.HOT),
+        () -> envManager.sandboxesOf("platform"));
   }
 
-  private static void awaitPresence(SandboxId id, Presence presence) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (envManager.describeSandbox(id).presence() != presence) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("sandbox " + id + " did not become " + presence + ": " + envManager.describeSandbox(id));
-      }
-      Thread.sleep(100);
-    }
+  private static void awaitPresence(SandboxId id, Presence presence) {
+    Await.until("sandbox " + id + " " + presence, Duration.ofSeconds(30),
+        () -> envManager.describeSandbox(id).presence() == presence, () -> envManager.describeSandbox(id));
   }
 }

@@ -10,6 +10,7 @@ import dev.taidon.envmanager.SandboxId;
 import dev.taidon.envmanager.SandboxInfo;
 import dev.taidon.snapshotcache.NewState;
 import dev.taidon.snapshotcache.StateId;
+import dev.taidon.testkit.Await;
 import dev.taidon.testkit.PostgresProcesses;
 import dev.taidon.testkit.ServerProcess;
 import dev.taidon.testkit.TestDirectories;
@@ -106,13 +107,8 @@ class SandboxLifecycleIT {
     assertThat(PostgresProcesses.servingBelow(base)).as("nothing left after a clean stop").isEmpty();
   }
 
-  private static void awaitPresence(EnvManager envManager, SandboxId id, Presence presence) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (envManager.describeSandbox(id).presence() != presence) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("sandbox " + id + " did not become " + presence + ": " + envManager.describeSandbox(id));
-      }
-      Thread.sleep(100);
-    }
+  private static void awaitPresence(EnvManager envManager, SandboxId id, Presence presence) {
+    Await.until("sandbox " + id + " " + presence, Duration.ofSeconds(30),
+        () -> envManager.describeSandbox(id).presence() == presence, () -> envManager.describeSandbox(id));
   }
 }
