@@ -47,6 +47,4 @@ public interface SandboxRuntime {
   /** The disk space the sandbox's data occupies, counting blocks it shares with the state it came from. */
   long diskUsage(SandboxId id);
 
-  /** Runs SQL as the sandbox's superuser (platform set-up only, never learner SQL). */
-  void executeAsSuperuser(SandboxId id, String database, String sql);
 }

@@ -259,7 +259,6 @@ class SandboxIT {
     envManager.publishState(sandbox.id(), new NewState(envManager.rootState().child("metrics " + UUID.randomUUID(), ""),
         Optional.of(envManager.rootState()), Optional.of("metrics"), 1, Optional.empty(), "private"));
     envManager.deleteSandbox(sandbox.id());
-    Thread.sleep(700); // one upkeep pass refreshes the presence gauges
     String metrics = server.get("/actuator/prometheus").body();
     assertThat(metrics)
         .containsPattern("taidon_sandbox_open_seconds_count\\{[^}]*path=\"(hot|warm|cold)\"[^}]*} [1-9]")

@@ -271,14 +271,6 @@ final class LocalSandboxRuntime implements SandboxRuntime {
     return DiskUsage.bytes(runner, workspace(id));
   }
 
-  @Override
-  public void executeAsSuperuser(SandboxId id, String database, String sql) {
-    try (Connection connection = instance(id).connect(database); Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    } catch (SQLException e) {
-      throw new TaidonException(ErrorCode.SANDBOX_FAILED, "sandbox " + id + ": " + e.getMessage(), e);
-    }
-  }
 
   /** Stops servers that an earlier platform process left running on sandbox data directories. */
   void stopOrphans() {

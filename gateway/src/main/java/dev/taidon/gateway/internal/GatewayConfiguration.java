@@ -59,31 +59,27 @@ public class GatewayConfiguration {
   @Bean
   FilterRegistrationBean<RateLimitFilter> addressRateLimit(RateLimiter limiter, GatewaySettings settings, JsonMapper json,
       MeterRegistry registry) {
-    FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
-        new RateLimitFilter(limiter, settings, json, false, registry));
-    registration.addUrlPatterns("/api/*");
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 25);
-    return registration;
+    return onApi(new RateLimitFilter(limiter, settings, json, false, registry), 25);
   }
 
   /** Per account, after authentication. */
   @Bean
   FilterRegistrationBean<RateLimitFilter> accountRateLimit(RateLimiter limiter, GatewaySettings settings, JsonMapper json,
       MeterRegistry registry) {
-    FilterRegistrationBean<RateLimitFilter> registration = new FilterRegistrationBean<>(
-        new RateLimitFilter(limiter, settings, json, true, registry));
-    registration.addUrlPatterns("/api/*");
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 35);
-    return registration;
+    return onApi(new RateLimitFilter(limiter, settings, json, true, registry), 35);
   }
 
   @Bean
   FilterRegistrationBean<BearerAuthentication> bearerAuthentication(Identity identity, AuthSettings settings,
       JsonMapper json, MeterRegistry registry) {
-    FilterRegistrationBean<BearerAuthentication> registration = new FilterRegistrationBean<>(
-        new BearerAuthentication(new AccessTokenVerifier(identity, settings, Clock.systemUTC()), json, registry));
+    return onApi(new BearerAuthentication(new AccessTokenVerifier(identity, settings, Clock.systemUTC()), json, registry), 30);
+  }
+
+  /** Registers a filter for the API paths, at a position after {@link Ordered#HIGHEST_PRECEDENCE}. */
+  private static <F extends jakarta.servlet.Filter> FilterRegistrationBean<F> onApi(F filter, int position) {
+    FilterRegistrationBean<F> registration = new FilterRegistrationBean<>(filter);
     registration.addUrlPatterns("/api/*");
-    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 30);
+    registration.setOrder(Ordered.HIGHEST_PRECEDENCE + position);
     return registration;
   }
 }

@@ -10,6 +10,10 @@ import dev.taidon.snapshotcache.StateInfo;
 import dev.taidon.snapshotcache.StoreBackend;
 import dev.taidon.snapshotcache.StoreSettings;
 import dev.taidon.snapshotcache.StoreUsage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,27 +45,27 @@ final class StateCache implements SnapshotCache, Snapshots {
   /** Measures snapshot sizes off the publishing path: {@code du} of a data directory takes milliseconds. */
   private final java.util.concurrent.Executor sizer = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
-  private final io.micrometer.core.instrument.Timer publishTimer;
-  private final io.micrometer.core.instrument.Timer restoreTimer;
-  private final io.micrometer.core.instrument.Counter evictions;
+  private final Timer publishTimer;
+  private final Timer restoreTimer;
+  private final Counter evictions;
 
   /**
    * Metrics, with stable names: {@code taidon_state_publish_seconds}, {@code taidon_state_restore_seconds},
    * {@code taidon_state_evictions_total}, {@code taidon_state_store_used_ratio}.
    */
-  StateCache(StateStore store, JdbcClient jdbc, StoreSettings settings, io.micrometer.core.instrument.MeterRegistry registry) {
+  StateCache(StateStore store, JdbcClient jdbc, StoreSettings settings, MeterRegistry registry) {
     this.store = store;
     this.jdbc = jdbc;
     this.settings = settings;
-    this.publishTimer = io.micrometer.core.instrument.Timer.builder("taidon.state.publish")
+    this.publishTimer = Timer.builder("taidon.state.publish")
         .description("Time to snapshot and record a state").tag("backend", store.backend().configName())
         .publishPercentileHistogram().register(registry);
-    this.restoreTimer = io.micrometer.core.instrument.Timer.builder("taidon.state.restore")
+    this.restoreTimer = Timer.builder("taidon.state.restore")
         .description("Time to clone a state into a workspace").tag("backend", store.backend().configName())
         .publishPercentileHistogram().register(registry);
-    this.evictions = io.micrometer.core.instrument.Counter.builder("taidon.state.evictions")
+    this.evictions = Counter.builder("taidon.state.evictions")
         .description("Snapshots evicted").register(registry);
-    io.micrometer.core.instrument.Gauge.builder("taidon.state.store.used", store, s -> s.usage().usedFraction())
+    Gauge.builder("taidon.state.store.used", store, s -> s.usage().usedFraction())
         .description("Fraction of the state store's file system in use").baseUnit("ratio").register(registry);
   }
 
