@@ -6,6 +6,9 @@ import java.util.Optional;
 /** The state tree: which states exist, which have snapshots, and what may be evicted. */
 public interface SnapshotCache {
 
+  /** How this store takes snapshots: decides how often it pays to publish states. */
+  StoreBackend backend();
+
   /**
    * The position in {@code chain} (state ids from the base outward) of the last state that has a
    * stored snapshot, or -1 when none has; answered with one query however long the chain is.

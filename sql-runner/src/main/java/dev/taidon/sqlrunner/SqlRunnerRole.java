@@ -15,8 +15,8 @@ public final class SqlRunnerRole {
       "planning, deterministic replay and execution of SQL chains with limits and streaming results.",
       Set.of("env-manager", "snapshot-cache", "user-profile", "audit-log"),
       SqlRunnerConfiguration.class,
-      List.of(),
-      Optional.empty());
+      List.of(SqlRunner.class),
+      Optional.of("sql_runner"));
 
   private SqlRunnerRole() {}
 }

@@ -15,8 +15,8 @@ public final class UserProfileRole {
       "accounts, sandboxes and worksheets per owner, quotas and limits.",
       Set.of("idp", "env-manager", "audit-log"),
       UserProfileConfiguration.class,
-      List.of(),
-      Optional.empty());
+      List.of(Worksheets.class),
+      Optional.of("user_profile"));
 
   private UserProfileRole() {}
 }

@@ -12,6 +12,7 @@ import dev.taidon.envmanager.SandboxRuntime;
 import dev.taidon.pg.OsAccount;
 import dev.taidon.pg.PostgresBinaries;
 import dev.taidon.pg.PostgresInstance;
+import dev.taidon.pg.UnixSocketJdbc;
 import dev.taidon.snapshotcache.NewState;
 import dev.taidon.snapshotcache.Snapshots;
 import dev.taidon.snapshotcache.StateId;
@@ -142,7 +143,10 @@ final class LocalSandboxRuntime implements SandboxRuntime {
     instance.initdb(List.of("--no-sync"));
     instance.start(startTimeout);
     try (Connection connection = instance.connect("postgres"); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE ROLE " + LEARNER + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS");
+      // Real scripts create databases and roles (chinook, clubdata), and a sandbox is the learner's
+      // own server. Since PostgreSQL 16 CREATEROLE only manages roles its holder created, so neither
+      // grants a way to superuser or to the predefined pg_* roles; tests prove it.
+      statement.execute("CREATE ROLE " + LEARNER + " LOGIN NOSUPERUSER CREATEDB CREATEROLE NOREPLICATION NOBYPASSRLS");
       statement.execute("CREATE DATABASE " + LEARNER + " OWNER " + LEARNER + " TEMPLATE template0");
       statement.execute("REVOKE ALL ON DATABASE postgres FROM PUBLIC");
       statement.execute("REVOKE ALL ON DATABASE template1 FROM PUBLIC");
@@ -163,7 +167,8 @@ final class LocalSandboxRuntime implements SandboxRuntime {
     }
     PostgresInstance instance = instance(id);
     instance.start(startTimeout);
-    return new SandboxEndpoint(instance.jdbcUrl(LEARNER), LEARNER);
+    return new SandboxEndpoint(instance.jdbcUrl(LEARNER), LEARNER, LEARNER,
+        "unix:" + UnixSocketJdbc.socketFile(instance.spec().socketDirectory()).toAbsolutePath());
   }
 
   @Override

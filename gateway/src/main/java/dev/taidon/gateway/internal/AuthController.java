@@ -12,6 +12,8 @@ import dev.taidon.idp.AuthSettings;
 import dev.taidon.idp.Identity;
 import dev.taidon.idp.TokenGrant;
 import dev.taidon.idp.UserRef;
+import dev.taidon.sqlrunner.RunLimits;
+import dev.taidon.sqlrunner.SqlRunner;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -28,10 +30,12 @@ import org.springframework.web.bind.annotation.RestController;
 class AuthController {
   private final Identity identity;
   private final EnvManager envManager;
+  private final SqlRunner runner;
 
-  AuthController(Identity identity, EnvManager envManager) {
+  AuthController(Identity identity, EnvManager envManager, SqlRunner runner) {
     this.identity = identity;
     this.envManager = envManager;
+    this.runner = runner;
   }
 
   /** A refresh or sign-out request. */
@@ -119,7 +123,7 @@ class AuthController {
   }
 
   /** The caller's account, its limits and what it uses of them. */
-  record Me(String id, AccountKind kind, List<String> roles, SandboxQuota quotas, Usage usage) {}
+  record Me(String id, AccountKind kind, List<String> roles, SandboxQuota quotas, RunLimits limits, Usage usage) {}
 
   /** What an account uses now. */
   record Usage(int sandboxes, int hotSandboxes) {}
@@ -133,6 +137,6 @@ class AuthController {
     List<SandboxInfo> sandboxes = envManager.sandboxesOf(account.id());
     int hot = (int) sandboxes.stream().filter(sandbox -> sandbox.presence() == Presence.HOT).count();
     return new Me(account.id(), account.kind(), caller.operator() ? List.of(AuthSettings.OPERATOR) : List.of(),
-        envManager.quota(kind), new Usage(sandboxes.size(), hot));
+        envManager.quota(kind), runner.limits(kind), new Usage(sandboxes.size(), hot));
   }
 }

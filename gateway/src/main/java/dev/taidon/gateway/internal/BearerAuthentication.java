@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class BearerAuthentication extends OncePerRequestFilter {
   static final String CALLER = BearerAuthentication.class.getName() + ".caller";
   private static final Set<String> PUBLIC = Set.of("/api/v1/auth/anonymous", "/api/v1/auth/register",
-      "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/jwks", "/api/v1/platform");
+      "/api/v1/auth/login", "/api/v1/auth/refresh", "/api/v1/auth/logout", "/api/v1/auth/jwks", "/api/v1/platform",
+      "/api/v1/datasets");
 
   private final AccessTokenVerifier verifier;
   private final JsonMapper json;

@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The beans of the gateway role: the public HTTP API and the SPA (served from the frontend jar). */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({AuthSettings.class, GatewaySettings.class})
-@Import({PlatformController.class, AuthController.class, AuditController.class})
+@Import({PlatformController.class, AuthController.class, AuditController.class, WorksheetController.class})
 public class GatewayConfiguration {
 
   /** Runs first: headers on every answer, including those of refused requests. */

@@ -4,7 +4,15 @@ import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
 import dev.taidon.core.role.RoleStatus;
 import dev.taidon.core.web.Problems;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import tools.jackson.databind.JavaType;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -84,10 +92,14 @@ public final class RemoteRoleClient {
   }
 
   private TaidonException remoteError(HttpResponse<byte[]> response, String what) {
+    return remoteError(response.statusCode(), response.body(), what);
+  }
+
+  private TaidonException remoteError(int status, byte[] body, String what) {
     try {
-      JsonNode problem = json.readTree(response.body());
+      JsonNode problem = json.readTree(body);
       ErrorCode code = ErrorCode.fromSlug(problem.path("code").asString(""));
-      String detail = problem.path("detail").asString(what + " answered HTTP " + response.statusCode());
+      String detail = problem.path("detail").asString(what + " answered HTTP " + status);
       Map<String, Object> facts = new LinkedHashMap<>();
       problem.properties().forEach(entry -> {
         if (!Problems.STANDARD_MEMBERS.contains(entry.getKey())) {
@@ -97,8 +109,40 @@ public final class RemoteRoleClient {
       return new TaidonException(code, detail, facts, null);
     } catch (JacksonException e) {
       return new TaidonException(ErrorCode.ROLE_UNAVAILABLE,
-          what + " answered HTTP " + response.statusCode() + " without a problem document", e);
+          what + " answered HTTP " + status + " without a problem document", e);
     }
+  }
+
+  /** The NDJSON answer of a method returning a stream, read line by line as the caller consumes it. */
+  private Stream<Object> lines(HttpRequest request, Method method, String what) {
+    HttpResponse<InputStream> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new TaidonException(ErrorCode.ROLE_UNAVAILABLE, what + " unreachable: " + describe(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaidonException(ErrorCode.ROLE_UNAVAILABLE, "interrupted while calling " + what, e);
+    }
+    InputStream body = response.body();
+    if (response.statusCode() >= 400) {
+      try (body) {
+        throw remoteError(response.statusCode(), body.readNBytes(RoleRpc.MAX_REQUEST_BYTES), what);
+      } catch (IOException e) {
+        throw new TaidonException(ErrorCode.ROLE_UNAVAILABLE, what + " failed: " + describe(e), e);
+      }
+    }
+    Type element = ((ParameterizedType) method.getGenericReturnType()).getActualTypeArguments()[0];
+    JavaType type = json.getTypeFactory().constructType(element);
+    BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+    return reader.lines().filter(line -> !line.isEmpty()).map(line -> (Object) json.readValue(line, type))
+        .onClose(() -> {
+          try {
+            reader.close();
+          } catch (IOException ignored) {
+            // The connection is going away either way.
+          }
+        });
   }
 
   private static String describe(Exception e) {
@@ -134,6 +178,9 @@ public final class RemoteRoleClient {
           .header("Accept", "application/json")
           .POST(HttpRequest.BodyPublishers.ofByteArray(body))
           .build();
+      if (method.getReturnType() == Stream.class) {
+        return lines(request, method, "role " + role + " at " + baseUrl);
+      }
       byte[] answer = send(request, "role " + role + " at " + baseUrl);
       if (method.getReturnType() == void.class) {
         return null;

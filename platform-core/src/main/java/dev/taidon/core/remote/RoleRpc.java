@@ -9,12 +9,15 @@ import java.util.Set;
  * The wire contract between roles in different processes. A call of {@code api.method(args)} on
  * role {@code r} is {@code POST /internal/v1/roles/r/<api simple name>/<method>} with the arguments
  * as a JSON array; the answer is the JSON of the return value (204 for {@code void}) or an RFC 9457
- * problem document whose {@code code} member names the {@link dev.taidon.core.ErrorCode}. Every
+ * problem document whose {@code code} member names the {@link dev.taidon.core.ErrorCode}. A method
+ * returning a {@link java.util.stream.Stream} answers with its elements as NDJSON ({@link #NDJSON}),
+ * read lazily by the caller; closing the caller's stream ends the call. Every
  * internal request carries the shared secret in {@link #TOKEN_HEADER}.
  */
 public final class RoleRpc {
   public static final String TOKEN_HEADER = "Taidon-Internal-Token";
   public static final String ROLES_PATH = "/internal/v1/roles";
+  public static final String NDJSON = "application/x-ndjson";
   /** Arguments larger than this are refused: role calls carry commands, not bulk data. */
   public static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 

@@ -5,6 +5,9 @@ import dev.taidon.core.TaidonException;
 import dev.taidon.core.role.RoleStates;
 import dev.taidon.core.role.RoleStatus;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.OutputStream;
+import java.util.stream.Stream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
@@ -69,7 +72,8 @@ public class RoleRpcEndpoint {
       @PathVariable String role,
       @PathVariable String api,
       @PathVariable String method,
-      HttpServletRequest request) throws Throwable {
+      HttpServletRequest request,
+      HttpServletResponse response) throws Throwable {
     authenticate(presented);
     Target target = targets.get(RoleRpc.ROLES_PATH + "/" + role + "/" + api + "/" + method);
     if (target == null) {
@@ -90,7 +94,29 @@ public class RoleRpcEndpoint {
     if (target.method().getReturnType() == void.class) {
       return ResponseEntity.noContent().build();
     }
+    if (result instanceof Stream<?> stream) {
+      writeLines(stream, response);
+      return null;
+    }
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json.writeValueAsBytes(result));
+  }
+
+  /**
+   * A {@link Stream} result goes out as NDJSON, one element per line, flushed as it comes. A caller
+   * that goes away closes the stream, which stops its producer.
+   */
+  private void writeLines(Stream<?> stream, HttpServletResponse response) throws IOException {
+    try (stream) {
+      response.setStatus(200);
+      response.setContentType(RoleRpc.NDJSON);
+      OutputStream out = response.getOutputStream();
+      java.util.Iterator<?> elements = stream.iterator();
+      while (elements.hasNext()) {
+        out.write(json.writeValueAsBytes(elements.next()));
+        out.write('\n');
+        out.flush();
+      }
+    }
   }
 
   private void authenticate(String presented) {

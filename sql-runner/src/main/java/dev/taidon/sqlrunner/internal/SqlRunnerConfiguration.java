@@ -1,10 +1,79 @@
 package dev.taidon.sqlrunner.internal;
 
+import dev.taidon.auditlog.AuditLog;
+import dev.taidon.core.role.RoleService;
+import dev.taidon.envmanager.EnvManager;
+import dev.taidon.snapshotcache.SnapshotCache;
+import dev.taidon.sqlrunner.RunnerSettings;
+import dev.taidon.sqlrunner.SqlRunnerRole;
+import dev.taidon.sqlrunner.internal.wire.TypeNames;
+import dev.taidon.userprofile.Worksheets;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
 
-/**
- * The beans of the sql-runner role, created only in processes whose {@code --target} includes it. The role
- * has no services of its own yet; its capabilities arrive with their issues.
- */
+/** The beans of the sql-runner role. */
 @Configuration(proxyBeanMethods = false)
-public class SqlRunnerConfiguration {}
+@EnableConfigurationProperties(RunnerSettings.class)
+public class SqlRunnerConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(SqlRunnerConfiguration.class);
+
+  @Bean(destroyMethod = "shutdownNow")
+  ScheduledExecutorService runnerWatchdog() {
+    return Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("runner-watchdog").daemon().factory());
+  }
+
+  @Bean(destroyMethod = "shutdownNow")
+  ExecutorService runnerWorkers() {
+    return Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("run-", 0).factory());
+  }
+
+  @Bean
+  LocalSqlRunner sqlRunner(EnvManager envManager, SnapshotCache cache, Worksheets worksheets, AuditLog auditLog,
+      JdbcClient jdbc, JsonMapper json, RunnerSettings settings, MeterRegistry registry,
+      ScheduledExecutorService runnerWatchdog, ExecutorService runnerWorkers) {
+    TypeNames typeNames = new TypeNames();
+    return new LocalSqlRunner(envManager, cache, worksheets, auditLog, new RunStore(jdbc, json),
+        new StepExecutor(runnerWatchdog, typeNames, json), new SchemaReader(json), typeNames, settings, json,
+        new RunnerMetrics(registry), runnerWorkers);
+  }
+
+  /**
+   * At start: runs a crash cut short are recorded as interrupted, and the datasets are loaded in the
+   * background. At stop: runs are cancelled and sessions closed, before env-manager stops sandboxes.
+   */
+  @Bean
+  RoleService runnerLifecycle(LocalSqlRunner runner, JdbcClient jdbc, JsonMapper json, RunnerSettings settings,
+      ExecutorService runnerWorkers) {
+    return new RoleService() {
+      @Override
+      public String role() {
+        return SqlRunnerRole.NAME;
+      }
+
+      @Override
+      public void start() {
+        int interrupted = new RunStore(jdbc, json).interruptUnfinished();
+        if (interrupted > 0) {
+          log.warn("{} runs were in progress when the platform stopped; they are recorded as interrupted", interrupted);
+        }
+        if (settings.prebuildDatasets()) {
+          runnerWorkers.execute(runner::prebuildDatasets);
+        }
+      }
+
+      @Override
+      public void stop() {
+        runner.closeAll();
+      }
+    };
+  }
+}

@@ -17,7 +17,46 @@ public sealed interface ScriptItem {
    * @param copyData for {@code COPY … FROM STDIN}, the data lines that followed it, without the
    *     terminating {@code \.} line
    */
-  record Statement(String sql, Position position, Optional<List<String>> copyData) implements ScriptItem {}
+  record Statement(String sql, Position position, Optional<List<String>> copyData, List<Segment> segments)
+      implements ScriptItem {
+
+    public Statement {
+      segments = List.copyOf(segments);
+    }
+
+    /** A statement whose text is one contiguous piece of the script, starting at {@code position}. */
+    public Statement(String sql, Position position, Optional<List<String>> copyData) {
+      this(sql, position, copyData, List.of(new Segment(0, position)));
+    }
+
+    /**
+     * Where a character of {@link #sql} (0-based) stands in the script. Lines psql drops inside a
+     * statement (empty lines, meta-commands) do not shift the answer.
+     */
+    public Position positionAt(int offset) {
+      int clamped = Math.max(0, Math.min(offset, sql.length()));
+      Segment segment = segments.getFirst();
+      for (Segment candidate : segments) {
+        if (candidate.offset() <= clamped) {
+          segment = candidate;
+        }
+      }
+      int line = segment.start().line();
+      int column = segment.start().column();
+      for (int i = segment.offset(); i < clamped; i++) {
+        if (sql.charAt(i) == '\n') {
+          line++;
+          column = 1;
+        } else {
+          column++;
+        }
+      }
+      return new Position(line, column);
+    }
+  }
+
+  /** A piece of a statement's text that is contiguous in the script: from {@code offset} on, it starts at {@code start}. */
+  record Segment(int offset, Position start) {}
 
   /**
    * A psql meta-command ({@code \connect db}, {@code \set x 1}, {@code \i file}, …), which runs to

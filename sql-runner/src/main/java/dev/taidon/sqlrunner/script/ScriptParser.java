@@ -46,6 +46,9 @@ public final class ScriptParser {
   private int parenDepth;
   private int beginDepth;
   private final List<String> leadingWords = new ArrayList<>();
+  private final List<ScriptItem.Segment> segments = new ArrayList<>();
+  /** Where the last piece taken into the statement ended in the text. */
+  private int takenUntil = -1;
 
   private ScriptParser(String text) {
     this.text = text;
@@ -244,6 +247,7 @@ public final class ScriptParser {
   private void finishStatement() {
     String sql = buffer.toString().strip();
     ScriptItem.Position at = start;
+    List<ScriptItem.Segment> pieces = List.copyOf(segments);
     resetStatement();
     if (sql.equals(";") || sql.isEmpty()) {
       return;
@@ -252,7 +256,7 @@ public final class ScriptParser {
     if (COPY_FROM_STDIN.matcher(withoutComments(sql)).matches()) {
       copyData = Optional.of(copyData(at));
     }
-    items.add(new ScriptItem.Statement(sql, at, copyData));
+    items.add(new ScriptItem.Statement(sql, at, copyData, pieces));
   }
 
   /** The lines after the COPY statement's line, up to a line that is exactly {@code \.}. */
@@ -291,12 +295,18 @@ public final class ScriptParser {
     parenDepth = 0;
     beginDepth = 0;
     leadingWords.clear();
+    segments.clear();
+    takenUntil = -1;
   }
 
   private void take(int count) {
     if (buffer.isEmpty()) {
       start = here();
     }
+    if (pos != takenUntil) {
+      segments.add(new ScriptItem.Segment(buffer.length(), here()));
+    }
+    takenUntil = pos + count;
     buffer.append(text, pos, pos + count);
     advance(count);
   }

@@ -9,14 +9,21 @@ import dev.taidon.userprofile.UserProfileRole;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
 
-/** The beans of the user-profile role: account upkeep across idp and env-manager. */
+/** The beans of the user-profile role: worksheets, and account upkeep across idp and env-manager. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ProfileSettings.class)
 public class UserProfileConfiguration {
   @Bean
-  AccountExpiry accountExpiry(Identity identity, EnvManager envManager) {
-    return new AccountExpiry(identity, envManager);
+  JdbcWorksheets worksheets(JdbcClient jdbc, JsonMapper json, ProfileSettings settings) {
+    return new JdbcWorksheets(jdbc, json, settings);
+  }
+
+  @Bean
+  AccountExpiry accountExpiry(Identity identity, EnvManager envManager, JdbcWorksheets worksheets) {
+    return new AccountExpiry(identity, envManager, worksheets);
   }
 
   @Bean

@@ -1,0 +1,197 @@
+package dev.taidon.gateway.internal;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.envmanager.OwnerKind;
+import dev.taidon.idp.AccountKind;
+import dev.taidon.sqlrunner.CellState;
+import dev.taidon.sqlrunner.DatabaseSchema;
+import dev.taidon.sqlrunner.Dataset;
+import dev.taidon.sqlrunner.RunEvent;
+import dev.taidon.sqlrunner.RunRequest;
+import dev.taidon.sqlrunner.RunResult;
+import dev.taidon.sqlrunner.SqlRunner;
+import dev.taidon.userprofile.Worksheet;
+import dev.taidon.userprofile.WorksheetBase;
+import dev.taidon.userprofile.WorksheetChange;
+import dev.taidon.userprofile.WorksheetSummary;
+import dev.taidon.userprofile.Worksheets;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Datasets, worksheets and runs. Every worksheet call is scoped to the caller: another account's
+ * worksheet or run is {@code 404}, like one that does not exist.
+ */
+@RestController
+class WorksheetController {
+  static final String NDJSON = "application/x-ndjson";
+
+  private final Worksheets worksheets;
+  private final SqlRunner runner;
+  private final JsonMapper json;
+
+  WorksheetController(Worksheets worksheets, SqlRunner runner, JsonMapper json) {
+    this.worksheets = worksheets;
+    this.runner = runner;
+    this.json = json;
+  }
+
+  @GetMapping("/api/v1/datasets")
+  List<Dataset> datasets() {
+    return runner.datasets();
+  }
+
+  /** A worksheet as the API shows it: the caller's own, so without the owner. */
+  record WorksheetView(
+      String id, String title, WorksheetBase base, List<Worksheet.Cell> cells, long version, Instant createdAt,
+      Instant updatedAt) {
+    static WorksheetView of(Worksheet worksheet) {
+      return new WorksheetView(worksheet.id(), worksheet.title(), worksheet.base(), worksheet.cells(),
+          worksheet.version(), worksheet.createdAt(), worksheet.updatedAt());
+    }
+  }
+
+  record NewWorksheet(String title, WorksheetBase base) {}
+
+  @PostMapping("/api/v1/worksheets")
+  ResponseEntity<WorksheetView> create(HttpServletRequest request, @RequestBody(required = false) NewWorksheet body) {
+    String owner = caller(request).accountId();
+    NewWorksheet wanted = body == null ? new NewWorksheet(null, null) : body;
+    WorksheetBase base = runner.checkBase(owner, wanted.base() == null ? WorksheetBase.EMPTY : wanted.base());
+    Worksheet worksheet = worksheets.createWorksheet(owner, wanted.title(), base);
+    return ResponseEntity.created(URI.create("/api/v1/worksheets/" + worksheet.id())).body(WorksheetView.of(worksheet));
+  }
+
+  @GetMapping("/api/v1/worksheets")
+  List<WorksheetSummary> list(HttpServletRequest request) {
+    return worksheets.worksheetsOf(caller(request).accountId());
+  }
+
+  @GetMapping("/api/v1/worksheets/{id}")
+  WorksheetView get(HttpServletRequest request, @PathVariable String id) {
+    return WorksheetView.of(worksheets.worksheet(caller(request).accountId(), id));
+  }
+
+  /**
+   * @param title a new title, or absent to keep it
+   * @param cells every cell, in order
+   * @param version the version the client edited, to refuse the save if the worksheet changed since
+   */
+  record WorksheetUpdate(String title, List<Worksheet.Cell> cells, Long version) {}
+
+  @PutMapping("/api/v1/worksheets/{id}")
+  WorksheetView update(HttpServletRequest request, @PathVariable String id, @RequestBody WorksheetUpdate body) {
+    if (body.cells() == null) {
+      throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "cells is required: the complete list of the worksheet's cells");
+    }
+    return WorksheetView.of(worksheets.updateWorksheet(caller(request).accountId(), id,
+        new WorksheetChange(Optional.ofNullable(body.title()), body.cells(), Optional.ofNullable(body.version()))));
+  }
+
+  @DeleteMapping("/api/v1/worksheets/{id}")
+  ResponseEntity<Void> delete(HttpServletRequest request, @PathVariable String id) {
+    worksheets.deleteWorksheet(caller(request).accountId(), id);
+    return ResponseEntity.noContent().build();
+  }
+
+  /**
+   * @param through the last cell to run
+   * @param from the first cell to run with results (for "run all"); absent for {@code through} alone
+   */
+  record RunBody(String through, String from) {}
+
+  /**
+   * Runs cells. {@code Accept: application/x-ndjson} streams the run's events as they happen;
+   * anything else gets one JSON document at the end.
+   */
+  @PostMapping("/api/v1/worksheets/{id}/run")
+  ResponseEntity<RunResult> run(HttpServletRequest request, HttpServletResponse response, @PathVariable String id,
+      @RequestBody RunBody body, @RequestHeader(name = "Accept", required = false) String accept) throws IOException {
+    AccessTokenVerifier.Caller caller = caller(request);
+    if (body.through() == null || body.through().isBlank()) {
+      throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "through is required: the id of the last cell to run");
+    }
+    Stream<RunEvent> events = runner.run(new RunRequest(caller.accountId(), ownerKind(caller), id, body.through(),
+        Optional.ofNullable(body.from())));
+    if (accept != null && accept.contains(NDJSON)) {
+      stream(events, response);
+      return null;
+    }
+    return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(RunResult.collect(events));
+  }
+
+  /** Writes events as NDJSON, each flushed as it comes; a client that goes away cancels the run. */
+  private void stream(Stream<RunEvent> events, HttpServletResponse response) throws IOException {
+    try (events) {
+      response.setStatus(200);
+      response.setContentType(NDJSON);
+      response.setHeader("Cache-Control", "no-store");
+      // Proxies must pass events on as they come rather than buffer the response.
+      response.setHeader("X-Accel-Buffering", "no");
+      OutputStream out = response.getOutputStream();
+      Iterator<RunEvent> iterator = events.iterator();
+      while (iterator.hasNext()) {
+        out.write(json.writeValueAsBytes(iterator.next()));
+        out.write('\n');
+        out.flush();
+      }
+    }
+  }
+
+  @PostMapping("/api/v1/runs/{runId}/cancel")
+  ResponseEntity<Void> cancel(HttpServletRequest request, @PathVariable String runId) {
+    runner.cancelRun(caller(request).accountId(), runId);
+    return ResponseEntity.accepted().build();
+  }
+
+  @PostMapping("/api/v1/worksheets/{id}/reset")
+  ResponseEntity<Void> reset(HttpServletRequest request, @PathVariable String id) {
+    AccessTokenVerifier.Caller caller = caller(request);
+    runner.resetWorksheet(caller.accountId(), ownerKind(caller), id);
+    return ResponseEntity.noContent().build();
+  }
+
+  @GetMapping("/api/v1/worksheets/{id}/states")
+  List<CellState> states(HttpServletRequest request, @PathVariable String id) {
+    return runner.cellStates(caller(request).accountId(), id);
+  }
+
+  @GetMapping("/api/v1/worksheets/{id}/schema")
+  DatabaseSchema schema(HttpServletRequest request, @PathVariable String id, @RequestParam Optional<String> through) {
+    AccessTokenVerifier.Caller caller = caller(request);
+    return runner.schema(caller.accountId(), ownerKind(caller), id, through);
+  }
+
+  static OwnerKind ownerKind(AccessTokenVerifier.Caller caller) {
+    return caller.kind() == AccountKind.REGISTERED ? OwnerKind.REGISTERED : OwnerKind.ANONYMOUS;
+  }
+
+  private static AccessTokenVerifier.Caller caller(HttpServletRequest request) {
+    AccessTokenVerifier.Caller caller = (AccessTokenVerifier.Caller) request.getAttribute(BearerAuthentication.CALLER);
+    if (caller == null) {
+      throw new TaidonException(ErrorCode.UNAUTHENTICATED, "this call needs an access token");
+    }
+    return caller;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.taidon.sqlrunner;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.envmanager.OwnerKind;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Limits and policies of the sql-runner ({@code taidon.runner.*}), validated at start.
+ *
+ * @param anonymousStatementTimeout how long one statement of an anonymous learner may run
+ * @param anonymousMaxRows rows of one result returned to an anonymous learner
+ * @param registeredStatementTimeout how long one statement of a registered learner may run
+ * @param registeredMaxRows rows of one result returned to a registered learner
+ * @param maxResultBytes bytes of values of one result that are returned
+ * @param maxValueBytes bytes of one value that are returned; longer values are cut
+ * @param replayTimeout how long replaying one tail step may take, whoever runs it
+ * @param publishEveryStepAbove with a store that must copy data (the {@code copy} backend), a step is
+ *     published only when running it took at least this long; other backends publish every step
+ * @param readOnlyPublishAbove a step that changed no data is published only when running it took at
+ *     least this long (replaying it is cheaper than storing it otherwise)
+ * @param prebuildDatasets whether the built-in datasets are loaded into the cache at start, in the
+ *     background, rather than when a learner first asks for one
+ */
+@ConfigurationProperties("taidon.runner")
+public record RunnerSettings(
+    @DefaultValue("10s") Duration anonymousStatementTimeout,
+    @DefaultValue("1000") long anonymousMaxRows,
+    @DefaultValue("60s") Duration registeredStatementTimeout,
+    @DefaultValue("10000") long registeredMaxRows,
+    @DefaultValue("8MB") DataSize maxResultBytes,
+    @DefaultValue("1MB") DataSize maxValueBytes,
+    @DefaultValue("5m") Duration replayTimeout,
+    @DefaultValue("1s") Duration publishEveryStepAbove,
+    @DefaultValue("50ms") Duration readOnlyPublishAbove,
+    @DefaultValue("true") boolean prebuildDatasets) {
+
+  public RunnerSettings {
+    for (Duration timeout : new Duration[] {anonymousStatementTimeout, registeredStatementTimeout, replayTimeout}) {
+      if (timeout.toMillis() < 10) {
+        throw invalid("taidon.runner timeouts must be at least 10ms, not " + timeout);
+      }
+    }
+    if (anonymousMaxRows < 1 || registeredMaxRows < 1) {
+      throw invalid("taidon.runner.*-max-rows must be at least 1");
+    }
+    if (maxValueBytes.toBytes() < 64 || maxValueBytes.toBytes() > Integer.MAX_VALUE
+        || maxResultBytes.toBytes() < maxValueBytes.toBytes()) {
+      throw invalid("taidon.runner.max-value-bytes must be at least 64B and at most max-result-bytes");
+    }
+  }
+
+  public RunLimits limits(OwnerKind kind) {
+    return kind == OwnerKind.REGISTERED
+        ? new RunLimits(registeredStatementTimeout, registeredMaxRows, maxResultBytes.toBytes(), (int) maxValueBytes.toBytes())
+        : new RunLimits(anonymousStatementTimeout, anonymousMaxRows, maxResultBytes.toBytes(), (int) maxValueBytes.toBytes());
+  }
+
+  private static TaidonException invalid(String message) {
+    return new TaidonException(ErrorCode.INVALID_CONFIGURATION, message);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.taidon.sqlrunner;
+
+import dev.taidon.envmanager.OwnerKind;
+import dev.taidon.userprofile.WorksheetBase;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs worksheets: plans a run from the chain's state ids, positions a sandbox at the tail (as it
+ * is, restored from the longest cached prefix, then replayed), executes the head and streams every
+ * statement's outcome. Callers have checked who {@code owner} is; everything here is scoped to it.
+ */
+public interface SqlRunner {
+
+  /** The built-in datasets a worksheet may start from. */
+  List<Dataset> datasets();
+
+  /**
+   * Checks that {@code owner} may start a worksheet on {@code base} and returns it in canonical form.
+   *
+   * @throws dev.taidon.core.TaidonException {@code NOT_FOUND} for an unknown dataset or a state the
+   *     owner may not read; {@code INVALID_ARGUMENT} for a base this platform cannot build
+   */
+  WorksheetBase checkBase(String owner, WorksheetBase base);
+
+  /**
+   * Starts a run and returns its events as they happen. The stream must be closed; closing it
+   * before the end cancels the run.
+   *
+   * @throws dev.taidon.core.TaidonException {@code NOT_FOUND} for a worksheet or cell the owner does
+   *     not have; {@code CONFLICT} while another run of the same worksheet is in progress
+   */
+  Stream<RunEvent> run(RunRequest request);
+
+  /**
+   * Cancels a run in progress. The statement running is cancelled, the run ends with outcome
+   * {@code cancelled}, and the sandbox stays usable.
+   *
+   * @throws dev.taidon.core.TaidonException {@code NOT_FOUND} unless the owner has this run in progress
+   */
+  void cancelRun(String owner, String runId);
+
+  /** Puts the worksheet's sandbox back at the worksheet's base (discarding what the cells did). */
+  void resetWorksheet(String owner, OwnerKind kind, String worksheetId);
+
+  /** The state of every cell of the worksheet: its id, and whether and when it is cached. */
+  List<CellState> cellStates(String owner, String worksheetId);
+
+  /**
+   * The schema of the database after {@code throughCellId} (or at the base, when empty), read from
+   * the worksheet's sandbox, positioned there as a run would position it.
+   */
+  DatabaseSchema schema(String owner, OwnerKind kind, String worksheetId, java.util.Optional<String> throughCellId);
+
+  /** The limits runs of an owner kind are held to. */
+  RunLimits limits(OwnerKind kind);
+}

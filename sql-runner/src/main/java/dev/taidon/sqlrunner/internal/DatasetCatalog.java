@@ -1,0 +1,54 @@
+package dev.taidon.sqlrunner.internal;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import dev.taidon.sqlrunner.Dataset;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/** The datasets shipped in this module ({@code datasets/<id>/}), with their licences. */
+final class DatasetCatalog {
+
+  /** A dataset and the psql script that builds it. */
+  record Source(Dataset dataset, String scriptResource) {
+    String script() {
+      return resource(scriptResource);
+    }
+  }
+
+  static final List<Source> BUILT_IN = List.of(
+      new Source(new Dataset("clubdata", "Country club (PostgreSQL Exercises)",
+          "Members, facilities and bookings of a country club, in schema cd: the dataset of pgexercises.com, good for"
+              + " joins, aggregates and window functions.", "BSD-2-Clause, Copyright (c) 2013-2014 Alisdair Owens",
+          "exercises"), "datasets/clubdata/clubdata.sql"),
+      new Source(new Dataset("chinook", "Chinook music store",
+          "A digital media store: artists, albums, tracks, playlists, customers, employees and invoices.",
+          "MIT, Copyright (c) 2008-2024 Luis Rocha", "chinook"), "datasets/chinook/Chinook_PostgreSql.sql"));
+
+  private DatasetCatalog() {}
+
+  static Optional<Source> find(String id) {
+    return BUILT_IN.stream().filter(source -> source.dataset().id().equals(id)).findFirst();
+  }
+
+  static Source require(String id) {
+    return find(id).orElseThrow(() -> new TaidonException(ErrorCode.NOT_FOUND, "no dataset '"
+        + (id.length() > 40 ? id.substring(0, 40) + "…" : id) + "'; the datasets are "
+        + BUILT_IN.stream().map(source -> source.dataset().id()).toList()));
+  }
+
+  private static String resource(String path) {
+    try (InputStream in = DatasetCatalog.class.getClassLoader().getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("the dataset resource " + path + " is missing from the sql-runner module");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

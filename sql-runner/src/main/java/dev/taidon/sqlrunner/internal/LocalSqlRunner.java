@@ -1,0 +1,730 @@
+package dev.taidon.sqlrunner.internal;
+
+import dev.taidon.auditlog.AuditEvent;
+import dev.taidon.auditlog.AuditLog;
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.FieldDigest;
+import dev.taidon.core.TaidonException;
+import dev.taidon.envmanager.EnvManager;
+import dev.taidon.envmanager.OwnerKind;
+import dev.taidon.envmanager.Presence;
+import dev.taidon.envmanager.SandboxEndpoint;
+import dev.taidon.envmanager.SandboxId;
+import dev.taidon.envmanager.SandboxInfo;
+import dev.taidon.snapshotcache.NewState;
+import dev.taidon.snapshotcache.SnapshotCache;
+import dev.taidon.snapshotcache.StateId;
+import dev.taidon.snapshotcache.StateInfo;
+import dev.taidon.snapshotcache.StoreBackend;
+import dev.taidon.sqlrunner.CellState;
+import dev.taidon.sqlrunner.DatabaseSchema;
+import dev.taidon.sqlrunner.Dataset;
+import dev.taidon.sqlrunner.RunEvent;
+import dev.taidon.sqlrunner.RunLimits;
+import dev.taidon.sqlrunner.RunRequest;
+import dev.taidon.sqlrunner.RunnerSettings;
+import dev.taidon.sqlrunner.SqlRunner;
+import dev.taidon.sqlrunner.internal.wire.TransactionStatus;
+import dev.taidon.sqlrunner.internal.wire.TypeNames;
+import dev.taidon.sqlrunner.internal.wire.WireAddress;
+import dev.taidon.sqlrunner.script.ScriptItem;
+import dev.taidon.sqlrunner.script.ScriptParser;
+import dev.taidon.userprofile.Worksheet;
+import dev.taidon.userprofile.WorksheetBase;
+import dev.taidon.userprofile.Worksheets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The sql-runner (DESIGN §4). A run: compute the chain's state ids; take the worksheet's sandbox
+ * (one per worksheet while the owner's quota allows, otherwise the owner's least recently used
+ * one); if it already holds the tail, use it as it is, otherwise restore the longest cached prefix
+ * or continue from what it holds, whichever is further; replay the rest of the tail; execute the
+ * head, streaming results; publish each step that ends outside a transaction, when the store makes
+ * that cheap.
+ */
+final class LocalSqlRunner implements SqlRunner {
+  static final String DATASET_BUILDER = "platform:datasets";
+  private static final Logger log = LoggerFactory.getLogger(LocalSqlRunner.class);
+  private static final Pattern VOLATILE = Pattern.compile("(?i)\\b(now|random|clock_timestamp|statement_timestamp"
+      + "|transaction_timestamp|timeofday|gen_random_uuid|uuidv4|uuidv7|current_timestamp|current_time|localtime"
+      + "|localtimestamp|current_date|pg_backend_pid|txid_current|pg_current_xact_id|setseed)\\b");
+  private static final int SQL_EXCERPT_CHARS = 200;
+
+  private final EnvManager envManager;
+  private final SnapshotCache cache;
+  private final Worksheets worksheets;
+  private final AuditLog auditLog;
+  private final RunStore store;
+  private final StepExecutor executor;
+  private final SchemaReader schemaReader;
+  private final TypeNames typeNames;
+  private final RunnerSettings settings;
+  private final JsonMapper json;
+  private final RunnerMetrics metrics;
+  private final ExecutorService workers;
+  private final Map<SandboxId, SandboxSlot> slots = new ConcurrentHashMap<>();
+  private final Map<String, SandboxId> worksheetSandboxes = new ConcurrentHashMap<>();
+  private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
+  private final Map<String, Object> ownerLocks = new ConcurrentHashMap<>();
+  private final Map<String, Object> datasetLocks = new ConcurrentHashMap<>();
+
+  LocalSqlRunner(EnvManager envManager, SnapshotCache cache, Worksheets worksheets, AuditLog auditLog, RunStore store,
+      StepExecutor executor, SchemaReader schemaReader, TypeNames typeNames, RunnerSettings settings, JsonMapper json,
+      RunnerMetrics metrics, ExecutorService workers) {
+    this.envManager = envManager;
+    this.cache = cache;
+    this.worksheets = worksheets;
+    this.auditLog = auditLog;
+    this.store = store;
+    this.executor = executor;
+    this.schemaReader = schemaReader;
+    this.typeNames = typeNames;
+    this.settings = settings;
+    this.json = json;
+    this.metrics = metrics;
+    this.workers = workers;
+  }
+
+  private record ActiveRun(String owner, RunControl control) {}
+
+  /** A worksheet's base: its state and the session context its first cell continues from. */
+  private record Base(StateId state, RunStore.StateContext context) {}
+
+  // ---------------------------------------------------------------------------------------------
+  // Datasets and bases
+
+  @Override
+  public List<Dataset> datasets() {
+    return DatasetCatalog.BUILT_IN.stream().map(DatasetCatalog.Source::dataset).toList();
+  }
+
+  @Override
+  public WorksheetBase checkBase(String owner, WorksheetBase base) {
+    if (base.project().isPresent()) {
+      throw new TaidonException(ErrorCode.INVALID_ARGUMENT,
+          "project bases are not available on this platform yet: start from a dataset, a state id or an empty database");
+    }
+    base.dataset().ifPresent(DatasetCatalog::require);
+    base.stateId().ifPresent(id -> readableState(owner, new StateId(id)));
+    return base;
+  }
+
+  private StateInfo readableState(String owner, StateId id) {
+    Optional<StateInfo> info = cache.describe(id);
+    boolean readable = info.isPresent() && (info.get().visibility().equals("public")
+        || info.get().visibility().equals("shared") || info.get().owner().map(owner::equals).orElse(false));
+    if (!readable) {
+      throw new TaidonException(ErrorCode.NOT_FOUND, "no state " + id.shortForm() + "… that you may read");
+    }
+    return info.get();
+  }
+
+  private Base base(String owner, WorksheetBase base) {
+    if (base.dataset().isPresent()) {
+      return datasetBase(DatasetCatalog.require(base.dataset().get()));
+    }
+    if (base.stateId().isPresent()) {
+      StateId state = new StateId(base.stateId().get());
+      readableState(owner, state);
+      return new Base(state, store.context(state).orElse(rootContext()));
+    }
+    if (base.project().isPresent()) {
+      checkBase(owner, base);
+    }
+    return new Base(envManager.rootState(), rootContext());
+  }
+
+  private RunStore.StateContext rootContext() {
+    return new RunStore.StateContext("learner", Map.of());
+  }
+
+  /** The dataset's state, loaded into the cache (once, under a lock) if it is not there. */
+  private Base datasetBase(DatasetCatalog.Source source) {
+    String script = source.script();
+    StateId root = envManager.rootState();
+    String digest = Chains.scriptDigest(script);
+    StateId state = root.child(digest, Chains.SETTINGS_DIGEST);
+    synchronized (datasetLocks.computeIfAbsent(source.dataset().id(), id -> new Object())) {
+      Optional<RunStore.StateContext> context = store.context(state);
+      Optional<StateInfo> info = cache.describe(state);
+      if (context.isPresent() && info.map(StateInfo::snapshot).orElse(false)) {
+        return new Base(state, context.get());
+      }
+      long started = System.nanoTime();
+      SandboxInfo builder = envManager.createSandbox(DATASET_BUILDER, OwnerKind.REGISTERED, root);
+      try {
+        SandboxEndpoint endpoint = envManager.openSandbox(builder.id());
+        try (SandboxSession session = SandboxSession.open(new WireAddress(endpoint.address()), endpoint.user(),
+            endpoint.database())) {
+          List<String> errors = new ArrayList<>();
+          StepExecutor.StepOutcome outcome = executor.execute(new StepExecutor.Step(ScriptParser.parse(script), false,
+                  replayLimits(), "dataset " + source.dataset().id()), session, new RunControl(),
+              event -> {
+                if (event instanceof RunEvent.StatementEnded ended && ended.error().isPresent()) {
+                  errors.add(ended.error().get().message());
+                }
+              });
+          if (outcome.outcome() != StepExecutor.Outcome.SUCCEEDED) {
+            throw new TaidonException(ErrorCode.SANDBOX_FAILED, "the dataset " + source.dataset().id()
+                + " did not load: " + String.join("; ", errors));
+          }
+          RunStore.StateContext loaded = new RunStore.StateContext(session.database(), Map.of());
+          long cost = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+          envManager.publishState(builder.id(), new NewState(state, Optional.of(root), Optional.of(digest), cost,
+              Optional.empty(), "public"));
+          store.saveContext(state, loaded);
+          if (cache.describe(state).map(StateInfo::pins).orElse(0) == 0) {
+            cache.pin(state);
+          }
+          log.info("Loaded dataset {} as state {} in {} ms", source.dataset().id(), state.shortForm(), cost);
+          return new Base(state, store.context(state).orElse(loaded));
+        }
+      } finally {
+        envManager.deleteSandbox(builder.id());
+      }
+    }
+  }
+
+  /** Loads every built-in dataset that is not cached yet; failures are logged, learners retry on use. */
+  void prebuildDatasets() {
+    for (DatasetCatalog.Source source : DatasetCatalog.BUILT_IN) {
+      try {
+        datasetBase(source);
+      } catch (RuntimeException e) {
+        log.warn("Could not load dataset {} ahead of use: {}", source.dataset().id(), e.getMessage());
+      }
+    }
+  }
+
+  private RunLimits replayLimits() {
+    return new RunLimits(settings.replayTimeout(), 0, 0, 64);
+  }
+
+  @Override
+  public RunLimits limits(OwnerKind kind) {
+    return settings.limits(kind);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sandboxes
+
+  /** The worksheet's sandbox, hot and with its permit held; released by {@link #release}. */
+  private SandboxSlot acquire(String owner, OwnerKind kind, String worksheetId, StateId creationState) {
+    SandboxSlot slot;
+    synchronized (ownerLocks.computeIfAbsent(owner, key -> new Object())) {
+      slot = assigned(owner, worksheetId).orElseGet(() -> assign(owner, kind, worksheetId, creationState));
+      if (!slot.permit.tryAcquire()) {
+        throw new TaidonException(ErrorCode.CONFLICT, "a run of this worksheet is in progress: wait for it to end"
+            + " or cancel it");
+      }
+    }
+    slot.lastUsedNanos = System.nanoTime();
+    return slot;
+  }
+
+  private Optional<SandboxSlot> assigned(String owner, String worksheetId) {
+    SandboxId id = worksheetSandboxes.get(worksheetId);
+    SandboxSlot slot = id == null ? null : slots.get(id);
+    if (slot == null || !slot.owner.equals(owner) || !worksheetId.equals(slot.worksheetId)) {
+      return Optional.empty();
+    }
+    return Optional.of(slot);
+  }
+
+  private SandboxSlot assign(String owner, OwnerKind kind, String worksheetId, StateId creationState) {
+    List<SandboxInfo> existing = envManager.sandboxesOf(owner);
+    SandboxSlot slot;
+    if (existing.size() < envManager.quota(kind).sandboxes()) {
+      SandboxInfo created = envManager.createSandbox(owner, kind, creationState);
+      slot = new SandboxSlot(created.id(), owner);
+      slot.at(creationState, store.context(creationState).orElse(rootContext()), false);
+      slots.put(created.id(), slot);
+    } else {
+      // Reuse the owner's sandbox that waited longest, unless a run holds it.
+      slot = existing.stream()
+          .map(info -> slots.computeIfAbsent(info.id(), id -> new SandboxSlot(id, owner)))
+          .filter(candidate -> candidate.permit.availablePermits() > 0)
+          .min(Comparator.comparingLong(candidate -> candidate.worksheetId == null ? Long.MIN_VALUE : candidate.lastUsedNanos))
+          .orElseThrow(() -> new TaidonException(ErrorCode.QUOTA_EXCEEDED, "all your " + existing.size()
+              + " sandboxes are running other worksheets right now; wait for a run to end",
+              Map.of("limit", "sandboxes", "max", existing.size()), null));
+      if (slot.worksheetId != null) {
+        worksheetSandboxes.remove(slot.worksheetId, slot.id);
+      }
+    }
+    slot.worksheetId = worksheetId;
+    worksheetSandboxes.put(worksheetId, slot.id);
+    return slot;
+  }
+
+  private void release(SandboxSlot slot) {
+    slot.lastUsedNanos = System.nanoTime();
+    slot.permit.release();
+  }
+
+  /**
+   * Makes the slot's sandbox hot and its session usable; forgets a position that depended on a
+   * session that is gone.
+   */
+  private SandboxEndpoint open(SandboxSlot slot) {
+    if (slot.session == null || !slot.session.isAlive()) {
+      slot.closeSession();
+      // A sandbox that went cold comes back at the state it was last restored to or published as.
+      SandboxInfo info = describe(slot);
+      if (info.presence() == Presence.COLD) {
+        Optional<RunStore.StateContext> context = info.state().equals(envManager.rootState())
+            ? Optional.of(rootContext()) : store.context(info.state());
+        context.ifPresentOrElse(known -> slot.at(info.state(), known, false), slot::unknown);
+      }
+    }
+    try {
+      return envManager.openSandbox(slot.id);
+    } catch (TaidonException e) {
+      forgetIfGone(slot, e);
+      throw e;
+    }
+  }
+
+  private SandboxInfo describe(SandboxSlot slot) {
+    try {
+      return envManager.describeSandbox(slot.id);
+    } catch (TaidonException e) {
+      forgetIfGone(slot, e);
+      throw e;
+    }
+  }
+
+  /** A sandbox deleted underneath (account upkeep, an operator): the worksheet gets another one next time. */
+  private void forgetIfGone(SandboxSlot slot, TaidonException e) {
+    if (e.code() == ErrorCode.NOT_FOUND) {
+      slots.remove(slot.id);
+      worksheetSandboxes.remove(slot.worksheetId, slot.id);
+    }
+  }
+
+  private void ensureSession(SandboxSlot slot, SandboxEndpoint endpoint, RunStore.StateContext context) {
+    if (slot.session == null) {
+      slot.session = SandboxSession.open(new WireAddress(endpoint.address()), endpoint.user(), context.database());
+      slot.nextTransactionId = null;
+      typeNames.learn(slot.session.wire());
+    } else if (!slot.session.database().equals(context.database())) {
+      slot.session.connect(context.database());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Runs
+
+  @Override
+  public Stream<RunEvent> run(RunRequest request) {
+    Worksheet worksheet = worksheets.worksheet(request.owner(), request.worksheetId());
+    List<Worksheet.Cell> cells = worksheet.cells();
+    int through = cellIndex(worksheet, request.throughCellId());
+    int from = request.fromCellId().map(id -> cellIndex(worksheet, id)).orElse(through);
+    if (from > through) {
+      throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "the run starts at cell " + request.fromCellId().get()
+          + ", which comes after cell " + request.throughCellId());
+    }
+    long began = System.nanoTime();
+    Base base = base(request.owner(), worksheet.base());
+    List<StateId> states = Chains.cellStates(base.state(), cells.subList(0, through + 1).stream()
+        .map(Worksheet.Cell::sql).toList());
+    List<StateId> chain = new ArrayList<>();
+    chain.add(base.state());
+    chain.addAll(states);
+    // Create a new sandbox where this run would restore to anyway.
+    int cached = cache.longestCachedPrefix(chain.subList(0, from + 1));
+    StateId creationState = cached >= 0 ? chain.get(cached) : base.state();
+    SandboxSlot slot = acquire(request.owner(), request.ownerKind(), worksheet.id(), creationState);
+    String runId = "run-" + UUID.randomUUID().toString().replace("-", "");
+    RunControl control = new RunControl();
+    EventStream events = new EventStream();
+    try {
+      store.started(runId, request.owner(), worksheet.id(), request.throughCellId(), states.get(through));
+      runs.put(runId, new ActiveRun(request.owner(), control));
+      RunPlan plan = new RunPlan(runId, request, worksheet, base, chain, from, through, began);
+      workers.execute(() -> {
+        try {
+          execute(plan, slot, control, events::emit);
+        } finally {
+          runs.remove(runId);
+          release(slot);
+          events.end();
+        }
+      });
+    } catch (RuntimeException e) {
+      runs.remove(runId);
+      release(slot);
+      throw e;
+    }
+    return events.stream(control::cancel);
+  }
+
+  private static int cellIndex(Worksheet worksheet, String cellId) {
+    for (int i = 0; i < worksheet.cells().size(); i++) {
+      if (worksheet.cells().get(i).id().equals(cellId)) {
+        return i;
+      }
+    }
+    throw new TaidonException(ErrorCode.NOT_FOUND, "worksheet " + worksheet.id() + " has no cell '"
+        + (cellId == null ? "null" : cellId.length() > 64 ? cellId.substring(0, 64) + "…" : cellId) + "'");
+  }
+
+  /**
+   * One run's inputs. {@code chain} holds the base and then the state after each cell through the
+   * last one asked for: cell {@code i} leads to {@code chain[i + 1]}.
+   */
+  private record RunPlan(String runId, RunRequest request, Worksheet worksheet, Base base, List<StateId> chain,
+      int from, int through, long began) {}
+
+  /** Where time went, for the run's timings. */
+  private static final class Clock {
+    long planNanos;
+    long restoreNanos;
+    long replayNanos;
+    long executeNanos;
+  }
+
+  private void execute(RunPlan plan, SandboxSlot slot, RunControl control, Consumer<RunEvent> emit) {
+    Clock clock = new Clock();
+    String outcome = "succeeded";
+    Optional<String> failure = Optional.empty();
+    Optional<StateId> restoredFrom = Optional.empty();
+    int replayed = 0;
+    int executed = 0;
+    try {
+      SandboxEndpoint endpoint = open(slot);
+      Positioning positioning = position(slot, endpoint, plan.chain(), plan.from(), plan.base());
+      restoredFrom = positioning.restored();
+      emit.accept(new RunEvent.Started(plan.runId(), plan.worksheet().id(), plannedSteps(plan, positioning)));
+      clock.planNanos = System.nanoTime() - plan.began() - positioning.restoreNanos();
+      clock.restoreNanos = positioning.restoreNanos();
+      for (int cell = positioning.firstStep(); cell <= plan.through(); cell++) {
+        boolean head = cell >= plan.from();
+        long stepStarted = System.nanoTime();
+        StepResult step = step(plan, slot, endpoint, cell, head, control, emit);
+        if (head) {
+          executed++;
+          clock.executeNanos += System.nanoTime() - stepStarted;
+        } else {
+          replayed++;
+          clock.replayNanos += System.nanoTime() - stepStarted;
+        }
+        metrics.step(head ? RunEvent.Mode.executed : RunEvent.Mode.replayed, System.nanoTime() - stepStarted);
+        if (!step.outcome().deterministic()) {
+          outcome = step.outcome() == StepExecutor.Outcome.CANCELLED ? "cancelled" : "failed";
+          break;
+        }
+        if (step.outcome() == StepExecutor.Outcome.FAILED) {
+          outcome = "failed";
+        }
+      }
+    } catch (TaidonException e) {
+      outcome = control.cancelled() ? "cancelled" : "failed";
+      failure = Optional.of(e.getMessage());
+      slot.unknown();
+      slot.closeSession();
+      log.info("Run {} of {} stopped: {}", plan.runId(), plan.request().owner(), e.getMessage());
+    } catch (RuntimeException e) {
+      outcome = "failed";
+      failure = Optional.of("the platform failed while running: " + e);
+      slot.unknown();
+      slot.closeSession();
+      log.warn("Run {} of {} failed", plan.runId(), plan.request().owner(), e);
+    }
+    long total = System.nanoTime() - plan.began();
+    emit.accept(new RunEvent.Ended(outcome, new RunEvent.Timings(millis(clock.planNanos), millis(clock.restoreNanos),
+        millis(clock.replayNanos), millis(clock.executeNanos), millis(total)), failure));
+    metrics.run(outcome, total);
+    record(plan, outcome, restoredFrom, replayed, executed, millis(total));
+  }
+
+  private void record(RunPlan plan, String outcome, Optional<StateId> restoredFrom, int replayed, int executed,
+      double totalMs) {
+    try {
+      store.finished(plan.runId(), outcome, restoredFrom, replayed, executed, totalMs);
+      Map<String, String> attributes = new LinkedHashMap<>();
+      attributes.put("run", plan.runId());
+      attributes.put("worksheet", plan.worksheet().id());
+      attributes.put("through", plan.request().throughCellId());
+      attributes.put("state", plan.chain().get(plan.through() + 1).hex());
+      attributes.put("outcome", outcome);
+      attributes.put("durationMs", Double.toString(totalMs));
+      String sql = plan.worksheet().cells().get(plan.through()).sql();
+      attributes.put("sqlDigest", FieldDigest.sha256(List.of(sql)));
+      attributes.put("sqlExcerpt", sql.length() > SQL_EXCERPT_CHARS ? sql.substring(0, SQL_EXCERPT_CHARS) + "…" : sql);
+      auditLog.append(new AuditEvent("run.finished", plan.request().owner(), attributes));
+    } catch (RuntimeException e) {
+      log.warn("Could not record the end of run {}: {}", plan.runId(), e.getMessage());
+    }
+  }
+
+  private static double millis(long nanos) {
+    return Math.round(nanos / 10_000.0) / 100.0;
+  }
+
+  /**
+   * Where the run starts executing.
+   *
+   * @param firstStep the first cell to execute (replay or head)
+   * @param fromCache how many cells are covered by a restored snapshot; 0 when the sandbox was used as it was
+   * @param reused how many cells the sandbox already held
+   * @param restored the state restored, if any
+   */
+  private record Positioning(int firstStep, int fromCache, int reused, Optional<StateId> restored, long restoreNanos) {}
+
+  /**
+   * Brings the sandbox to a state of {@code chain[0..target]} from which the rest can be replayed:
+   * as it is when it holds one at least as far as the longest cached prefix, otherwise restored.
+   */
+  private Positioning position(SandboxSlot slot, SandboxEndpoint endpoint, List<StateId> chain, int target, Base base) {
+    List<StateId> wanted = chain.subList(0, target + 1);
+    int held = slot.positionIn(wanted);
+    int cached = held == wanted.size() - 1 ? -1 : cache.longestCachedPrefix(wanted);
+    if (held >= 0 && held >= cached) {
+      RunStore.StateContext context = slot.context(wanted.get(held)).orElse(base.context());
+      ensureSession(slot, endpoint, context);
+      continueAt(slot, context);
+      return new Positioning(held, 0, held, Optional.empty(), 0);
+    }
+    if (cached < 0) {
+      throw new TaidonException(ErrorCode.NOT_FOUND, "the worksheet's base state " + base.state().shortForm()
+          + "… is no longer cached, so the worksheet cannot be rebuilt; start a new worksheet from a dataset");
+    }
+    long started = System.nanoTime();
+    StateId state = wanted.get(cached);
+    slot.closeSession();
+    envManager.resetSandbox(slot.id, state);
+    RunStore.StateContext context = cached == 0 ? base.context() : store.context(state).orElse(base.context());
+    SandboxEndpoint reopened = envManager.openSandbox(slot.id);
+    ensureSession(slot, reopened, context);
+    slot.session.applySettings(Map.of(), context.settings());
+    slot.at(state, context, false);
+    slot.session.probe(json).ifPresent(probe -> slot.nextTransactionId = probe.nextTransactionId());
+    metrics.restored(System.nanoTime() - started);
+    return new Positioning(cached, cached, 0, Optional.of(state), System.nanoTime() - started);
+  }
+
+  /** Puts the session's SET settings back to what they were at the state the run continues from. */
+  private void continueAt(SandboxSlot slot, RunStore.StateContext context) {
+    if (slot.sessionBound) {
+      return;
+    }
+    slot.session.probe(json).ifPresent(probe -> {
+      slot.nextTransactionId = probe.nextTransactionId();
+      slot.session.applySettings(probe.settings(), context.settings());
+    });
+  }
+
+  private List<RunEvent.PlannedStep> plannedSteps(RunPlan plan, Positioning positioning) {
+    List<RunEvent.PlannedStep> steps = new ArrayList<>();
+    for (int cell = 0; cell <= plan.through(); cell++) {
+      RunEvent.Mode mode = cell < positioning.fromCache() ? RunEvent.Mode.restored
+          : cell < positioning.firstStep() ? RunEvent.Mode.reused
+          : cell < plan.from() ? RunEvent.Mode.replayed
+          : RunEvent.Mode.executed;
+      steps.add(new RunEvent.PlannedStep(plan.worksheet().cells().get(cell).id(), plan.chain().get(cell + 1).hex(), mode));
+    }
+    return steps;
+  }
+
+  private record StepResult(StepExecutor.Outcome outcome) {}
+
+  private StepResult step(RunPlan plan, SandboxSlot slot, SandboxEndpoint endpoint, int cell, boolean head,
+      RunControl control, Consumer<RunEvent> emit) {
+    Worksheet.Cell source = plan.worksheet().cells().get(cell);
+    StateId parent = plan.chain().get(cell);
+    StateId state = plan.chain().get(cell + 1);
+    RunEvent.Mode mode = head ? RunEvent.Mode.executed : RunEvent.Mode.replayed;
+    emit.accept(new RunEvent.StepStarted(source.id(), mode));
+    long started = System.nanoTime();
+    List<ScriptItem> items;
+    try {
+      items = ScriptParser.parse(source.sql());
+    } catch (TaidonException unparseable) {
+      emit.accept(new RunEvent.StatementStarted(0, source.sql(), new ScriptItem.Position(1, 1)));
+      emit.accept(new RunEvent.StatementEnded(Optional.empty(), Optional.empty(), false, Optional.of(
+          new RunEvent.SqlError("42601", unparseable.getMessage(), Optional.empty(), Optional.empty(), Optional.empty(),
+              Optional.empty())), Optional.empty(), 0));
+      // Nothing ran, so the data is unchanged; a session's settings are too.
+      RunStore.StateContext unchanged = slot.context(parent).orElse(plan.base().context());
+      slot.alsoAt(state, unchanged);
+      emit.accept(new RunEvent.StepEnded(source.id(), state.hex(), "failed", "idle", false, false, millis(System.nanoTime() - started)));
+      return new StepResult(StepExecutor.Outcome.FAILED);
+    }
+    RunLimits limits = head ? settings.limits(plan.request().ownerKind()) : replayLimits();
+    StepExecutor.StepOutcome outcome = executor.execute(new StepExecutor.Step(items, head, limits, "cell " + source.id()),
+        slot.session, control, emit);
+    boolean published = false;
+    TransactionStatus transaction = outcome.transaction();
+    if (!outcome.outcome().deterministic() || !slot.session.wire().isOpen()) {
+      slot.unknown();
+      slot.closeSession();
+    } else if (transaction != TransactionStatus.IDLE) {
+      slot.at(state, new RunStore.StateContext(slot.session.database(), Map.of()), true);
+    } else {
+      Optional<SandboxSession.Probe> probe = slot.session.probe(json);
+      RunStore.StateContext context = new RunStore.StateContext(slot.session.database(),
+          probe.map(SandboxSession.Probe::settings).orElse(Map.of()));
+      boolean readOnly = probe.isPresent() && slot.nextTransactionId != null && !slot.sessionBound
+          && probe.get().nextTransactionId().equals(slot.nextTransactionId)
+          && slot.context(parent).map(context::equals).orElse(false);
+      slot.nextTransactionId = probe.map(SandboxSession.Probe::nextTransactionId).orElse(null);
+      if (readOnly) {
+        slot.alsoAt(state, context);
+      } else {
+        slot.at(state, context, false);
+      }
+      if (outcome.outcome() == StepExecutor.Outcome.SUCCEEDED && worthPublishing(outcome.durationMs(), readOnly)) {
+        published = publish(plan, slot, endpoint, parent, state, source, outcome.durationMs(), context);
+      }
+    }
+    emit.accept(new RunEvent.StepEnded(source.id(), state.hex(), outcome.outcome().apiName(),
+        transaction.name().toLowerCase(java.util.Locale.ROOT), published,
+        VOLATILE.matcher(source.sql()).find(), millis(System.nanoTime() - started)));
+    return new StepResult(outcome.outcome());
+  }
+
+  private boolean worthPublishing(double stepMillis, boolean readOnly) {
+    if (readOnly) {
+      return stepMillis >= settings.readOnlyPublishAbove().toMillis();
+    }
+    return cache.backend() != StoreBackend.COPY || stepMillis >= settings.publishEveryStepAbove().toMillis();
+  }
+
+  private boolean publish(RunPlan plan, SandboxSlot slot, SandboxEndpoint endpoint, StateId parent, StateId state,
+      Worksheet.Cell source, double stepMillis, RunStore.StateContext context) {
+    if (cache.describe(state).map(StateInfo::snapshot).orElse(false)) {
+      return true;
+    }
+    long started = System.nanoTime();
+    try {
+      // The context first: a snapshot is only ever restored together with it.
+      store.saveContext(state, context);
+      envManager.publishState(slot.id, new NewState(state, Optional.of(parent),
+          Optional.of(Chains.cellDigest(source.sql())), Math.round(stepMillis), Optional.of(plan.request().owner()),
+          "private"));
+      metrics.published(System.nanoTime() - started);
+    } catch (TaidonException e) {
+      log.info("State {} of run {} was not published: {}", state.shortForm(), plan.runId(), e.getMessage());
+      return false;
+    } finally {
+      // A store that cannot snapshot a running server stopped it; the session went with it.
+      if (slot.session != null && !slot.session.isAlive()) {
+        slot.session = null;
+        ensureSession(slot, envManager.openSandbox(slot.id), context);
+        slot.session.applySettings(Map.of(), context.settings());
+        slot.nextTransactionId = null;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void cancelRun(String owner, String runId) {
+    ActiveRun run = runId == null ? null : runs.get(runId);
+    if (run == null || !run.owner().equals(owner)) {
+      throw new TaidonException(ErrorCode.NOT_FOUND, "no run " + (runId == null ? "null"
+          : runId.length() > 40 ? runId.substring(0, 40) + "…" : runId) + " of yours is in progress");
+    }
+    run.control().cancel();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Worksheet state
+
+  @Override
+  public void resetWorksheet(String owner, OwnerKind kind, String worksheetId) {
+    Worksheet worksheet = worksheets.worksheet(owner, worksheetId);
+    Base base = base(owner, worksheet.base());
+    SandboxSlot slot = acquire(owner, kind, worksheet.id(), base.state());
+    try {
+      slot.closeSession();
+      envManager.resetSandbox(slot.id, base.state());
+      slot.at(base.state(), base.context(), false);
+      slot.nextTransactionId = null;
+    } catch (RuntimeException e) {
+      slot.unknown();
+      throw e;
+    } finally {
+      release(slot);
+    }
+  }
+
+  @Override
+  public List<CellState> cellStates(String owner, String worksheetId) {
+    Worksheet worksheet = worksheets.worksheet(owner, worksheetId);
+    Base base = base(owner, worksheet.base());
+    List<StateId> states = Chains.cellStates(base.state(), worksheet.cells().stream().map(Worksheet.Cell::sql).toList());
+    List<CellState> result = new ArrayList<>();
+    for (int i = 0; i < states.size(); i++) {
+      Optional<StateInfo> info = cache.describe(states.get(i)).filter(StateInfo::snapshot);
+      result.add(new CellState(worksheet.cells().get(i).id(), states.get(i).hex(), info.isPresent(),
+          info.map(StateInfo::createdAt), info.map(StateInfo::sizeBytes).filter(size -> size > 0)));
+    }
+    return result;
+  }
+
+  @Override
+  public DatabaseSchema schema(String owner, OwnerKind kind, String worksheetId, Optional<String> throughCellId) {
+    Worksheet worksheet = worksheets.worksheet(owner, worksheetId);
+    int through = throughCellId.map(id -> cellIndex(worksheet, id)).orElse(-1);
+    Base base = base(owner, worksheet.base());
+    List<StateId> chain = new ArrayList<>();
+    chain.add(base.state());
+    chain.addAll(Chains.cellStates(base.state(), worksheet.cells().subList(0, through + 1).stream()
+        .map(Worksheet.Cell::sql).toList()));
+    SandboxSlot slot = acquire(owner, kind, worksheet.id(), chain.getFirst());
+    try {
+      SandboxEndpoint endpoint = open(slot);
+      Positioning positioning = position(slot, endpoint, chain, through + 1, base);
+      RunControl control = new RunControl();
+      for (int cell = positioning.firstStep(); cell <= through; cell++) {
+        RunPlan plan = new RunPlan("schema", new RunRequest(owner, kind, worksheetId, worksheet.cells().get(through).id(),
+            Optional.empty()), worksheet, base, chain, through + 1, through, System.nanoTime());
+        StepResult step = step(plan, slot, endpoint, cell, false, control, event -> { });
+        if (!step.outcome().deterministic()) {
+          throw new TaidonException(ErrorCode.CONFLICT, "cell " + worksheet.cells().get(cell).id()
+              + " could not be replayed to read the schema: it was cancelled or ran out of time");
+        }
+      }
+      return schemaReader.read(slot.session, chain.get(through + 1).hex());
+    } catch (RuntimeException e) {
+      slot.unknown();
+      slot.closeSession();
+      throw e;
+    } finally {
+      release(slot);
+    }
+  }
+
+  /** Closes every session: the role is stopping. */
+  void closeAll() {
+    runs.values().forEach(run -> run.control().cancel());
+    for (SandboxSlot slot : slots.values()) {
+      try {
+        if (slot.permit.tryAcquire(StepExecutor.CANCEL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+          slot.closeSession();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+}

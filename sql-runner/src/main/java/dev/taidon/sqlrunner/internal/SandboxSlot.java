@@ -1,0 +1,85 @@
+package dev.taidon.sqlrunner.internal;
+
+import dev.taidon.envmanager.SandboxId;
+import dev.taidon.snapshotcache.StateId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+
+/**
+ * What the runner knows of one sandbox it uses: the session it holds, and where the sandbox's data
+ * stands. The position is a set of state ids whose data the sandbox holds now (several when the
+ * last steps changed nothing), each with the database and settings a session continues with. One
+ * run at a time holds the slot ({@link #permit}); only that run reads or changes the rest.
+ */
+final class SandboxSlot {
+  final SandboxId id;
+  final String owner;
+  final Semaphore permit = new Semaphore(1);
+  volatile String worksheetId;
+  volatile long lastUsedNanos = System.nanoTime();
+
+  SandboxSession session;
+  /** States whose data the sandbox holds, oldest first; empty when unknown (after a cancel, say). */
+  private final List<StateId> equivalents = new ArrayList<>();
+  private final Map<StateId, RunStore.StateContext> contexts = new HashMap<>();
+  /** Whether the position only holds with {@link #session} alive (a transaction is open in it). */
+  boolean sessionBound;
+  /** The next transaction id after the last step, to tell whether the next one wrote. */
+  String nextTransactionId;
+
+  SandboxSlot(SandboxId id, String owner) {
+    this.id = id;
+    this.owner = owner;
+  }
+
+  /** Index of the last state of {@code chain} the sandbox holds, or -1. */
+  int positionIn(List<StateId> chain) {
+    for (int i = chain.size() - 1; i >= 0; i--) {
+      if (equivalents.contains(chain.get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  Optional<RunStore.StateContext> context(StateId state) {
+    return Optional.ofNullable(contexts.get(state));
+  }
+
+  /** The sandbox now holds exactly {@code state}, reached by a restore or a step that wrote. */
+  void at(StateId state, RunStore.StateContext context, boolean boundToSession) {
+    equivalents.clear();
+    contexts.clear();
+    equivalents.add(state);
+    contexts.put(state, context);
+    sessionBound = boundToSession;
+  }
+
+  /** A step changed no data: the sandbox holds {@code state} as well as what it held. */
+  void alsoAt(StateId state, RunStore.StateContext context) {
+    equivalents.add(state);
+    contexts.put(state, context);
+  }
+
+  /** Nobody knows what the sandbox holds (a statement was cancelled, a session was lost). */
+  void unknown() {
+    equivalents.clear();
+    contexts.clear();
+    sessionBound = false;
+    nextTransactionId = null;
+  }
+
+  void closeSession() {
+    if (session != null) {
+      session.close();
+      session = null;
+    }
+    if (sessionBound) {
+      unknown();
+    }
+  }
+}
