@@ -13,10 +13,16 @@ import java.util.Optional;
 /** The datasets shipped in this module ({@code datasets/<id>/}), with their licences. */
 final class DatasetCatalog {
 
-  /** A dataset and the psql script that builds it. */
-  record Source(Dataset dataset, String scriptResource) {
+  /**
+   * A dataset and the psql script that builds it.
+   *
+   * @param adjustment SQL run after the script, in the database it ended in, where the platform
+   *     departs from the published script; part of the dataset's state id
+   */
+  record Source(Dataset dataset, String scriptResource, String adjustment) {
     String script() {
-      return resource(scriptResource);
+      String script = resource(scriptResource);
+      return adjustment.isEmpty() ? script : script + "\n" + adjustment + "\n";
     }
   }
 
@@ -24,10 +30,12 @@ final class DatasetCatalog {
       new Source(new Dataset("clubdata", "Country club (PostgreSQL Exercises)",
           "Members, facilities and bookings of a country club, in schema cd: the dataset of pgexercises.com, good for"
               + " joins, aggregates and window functions.", "BSD-2-Clause, Copyright (c) 2013-2014 Alisdair Owens",
-          "exercises"), "datasets/clubdata/clubdata.sql"),
+          "exercises"), "datasets/clubdata/clubdata.sql",
+          // pgexercises.com serves the data read-only; here learners practise changing it too.
+          "ALTER DATABASE exercises RESET default_transaction_read_only;"),
       new Source(new Dataset("chinook", "Chinook music store",
           "A digital media store: artists, albums, tracks, playlists, customers, employees and invoices.",
-          "MIT, Copyright (c) 2008-2024 Luis Rocha", "chinook"), "datasets/chinook/Chinook_PostgreSql.sql"));
+          "MIT, Copyright (c) 2008-2024 Luis Rocha", "chinook"), "datasets/chinook/Chinook_PostgreSql.sql", ""));
 
   private DatasetCatalog() {}
 

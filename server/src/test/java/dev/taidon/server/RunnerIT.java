@@ -1,0 +1,367 @@
+package dev.taidon.server;
+
+import static dev.taidon.server.Learner.json;
+import static dev.taidon.server.Learner.lastStatements;
+import static dev.taidon.server.PlatformScenario.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taidon.testkit.ServerProcess;
+import dev.taidon.testkit.TestDirectories;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Worksheets and runs through the public API of a whole platform: replay after an edit, state
+ * reuse, transactions across cells, cancellation, limits, exact values, error positions.
+ */
+class RunnerIT {
+  private static Path base;
+  private static ServerProcess server;
+
+  @BeforeAll
+  static void start() {
+    base = TestDirectories.create("runner");
+    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
+        "--taidon.sandbox.pool-size=0", "--taidon.runner.anonymous-statement-timeout=1500ms",
+        "--taidon.runner.anonymous-max-rows=100"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+    TestDirectories.delete(base);
+  }
+
+  @Test
+  void editingAnEarlierCellReplaysFromItAndOnlyFromIt() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    String[] cells = new String[12];
+    cells[0] = "c0";
+    cells[1] = "CREATE TABLE numbers (n int)";
+    for (int i = 1; i <= 5; i++) {
+      cells[2 * i] = "c" + i;
+      cells[2 * i + 1] = "INSERT INTO numbers VALUES (" + i + ")";
+    }
+    learner.cells(worksheet, cells);
+    JsonNode first = learner.run(worksheet, "c5");
+    assertThat(first.path("outcome").asString()).isEqualTo("succeeded");
+    assertThat(modes(first)).containsExactly("replayed", "replayed", "replayed", "replayed", "replayed", "executed");
+
+    cells[7] = "INSERT INTO numbers VALUES (30)";
+    cells[11] = "SELECT sum(n) FROM numbers";
+    learner.cells(worksheet, cells);
+    double replayedBefore = counter("taidon_runner_steps_total", "replayed");
+    JsonNode edited = learner.run(worksheet, "c5");
+    assertThat(modes(edited)).as("cells before the edit come from the cache")
+        .containsExactly("restored", "restored", "restored", "replayed", "replayed", "executed");
+    assertThat(counter("taidon_runner_steps_total", "replayed") - replayedBefore)
+        .as("only cells 3 and 4 were replayed").isEqualTo(2.0);
+    assertThat(lastStatements(edited).get(0).path("rows").get(0).get(0).asString())
+        .as("1 + 2 + 30 + 4: the result reflects the edit").isEqualTo("37");
+
+    JsonNode again = learner.run(worksheet, "c5");
+    assertThat(modes(again)).as("the sandbox already holds the tail")
+        .containsExactly("reused", "reused", "reused", "reused", "reused", "executed");
+  }
+
+  @Test
+  void aTransactionMaySpanCellsAndPublishesNothingWhileOpen() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "open", "CREATE TABLE t (x int); BEGIN; INSERT INTO t VALUES (1);",
+        "inside", "INSERT INTO t VALUES (2); SELECT count(*) FROM t;", "close", "COMMIT;", "after",
+        "SELECT count(*) FROM t");
+    JsonNode opened = learner.run(worksheet, "open");
+    JsonNode openStep = opened.path("steps").get(0);
+    assertThat(openStep.path("transaction").asString()).isEqualTo("open");
+    assertThat(openStep.path("published").asBoolean()).as("a step inside a transaction is not published").isFalse();
+    JsonNode inside = learner.run(worksheet, "inside");
+    assertThat(modes(inside)).containsExactly("reused", "executed");
+    assertThat(lastStatements(inside).get(1).path("rows").get(0).get(0).asString()).isEqualTo("2");
+    learner.run(worksheet, "close");
+    JsonNode after = learner.run(worksheet, "after");
+    assertThat(lastStatements(after).get(0).path("rows").get(0).get(0).asString()).isEqualTo("2");
+
+    // Editing the first cell replays the whole transaction, since no state inside it was cached.
+    learner.cells(worksheet, "open", "CREATE TABLE t (x int); BEGIN; INSERT INTO t VALUES (1), (10);",
+        "inside", "INSERT INTO t VALUES (2); SELECT count(*) FROM t;", "close", "COMMIT;", "after",
+        "SELECT count(*) FROM t");
+    JsonNode replayed = learner.run(worksheet, "after");
+    assertThat(modes(replayed)).containsExactly("replayed", "replayed", "replayed", "executed");
+    assertThat(lastStatements(replayed).get(0).path("rows").get(0).get(0).asString()).isEqualTo("3");
+  }
+
+  @Test
+  void valuesTypesTagsNoticesAndPlansAreFaithful() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "types", """
+        SELECT 9223372036854775807::bigint AS big, 12345678901234567890.000000001::numeric AS exact,
+               NULL AS nothing, 'NULL' AS word, '\\xdeadbeef'::bytea AS bytes, ARRAY[[1,2],[3,4]] AS matrix,
+               '{"k": [1, 2]}'::jsonb AS doc, interval '1 month -2 days' AS span,
+               timestamptz '2026-01-01 00:00:00+05' AS moment, 1.5::numeric(6,2) AS money;
+        DO $$ BEGIN RAISE NOTICE 'hello from plpgsql'; END $$;
+        EXPLAIN (FORMAT JSON) SELECT * FROM pg_class WHERE relname = 'x';
+        SELECT now() AS volatile_value;""");
+    JsonNode run = learner.run(worksheet, "types");
+    JsonNode statements = lastStatements(run);
+    JsonNode types = statements.get(0);
+    assertThat(types.path("commandTag").asString()).isEqualTo("SELECT 1");
+    assertThat(types.path("rowCount").asLong()).isEqualTo(1);
+    assertThat(types.path("columns").valueStream().map(column -> column.path("type").asString()).toList())
+        .containsExactly("bigint", "numeric", "text", "text", "bytea", "integer[]", "jsonb", "interval",
+            "timestamp with time zone", "numeric(6,2)");
+    JsonNode row = types.path("rows").get(0);
+    assertThat(row.get(0).asString()).isEqualTo("9223372036854775807");
+    assertThat(row.get(1).asString()).isEqualTo("12345678901234567890.000000001");
+    assertThat(row.get(2).isNull()).as("SQL NULL is JSON null").isTrue();
+    assertThat(row.get(3).asString()).as("the string 'NULL' stays a string").isEqualTo("NULL");
+    assertThat(row.get(4).asString()).isEqualTo("\\xdeadbeef");
+    assertThat(row.get(5).asString()).isEqualTo("{{1,2},{3,4}}");
+    assertThat(row.get(6).asString()).isEqualTo("{\"k\": [1, 2]}");
+    assertThat(row.get(7).asString()).isEqualTo("1 mon -2 days");
+    assertThat(row.get(8).asString()).as("sessions are pinned to UTC").isEqualTo("2025-12-31 19:00:00+00");
+    assertThat(row.get(9).asString()).isEqualTo("1.50");
+    assertThat(statements.get(1).path("notices").get(0).path("message").asString()).isEqualTo("hello from plpgsql");
+    assertThat(statements.get(1).path("commandTag").asString()).isEqualTo("DO");
+    assertThat(statements.get(2).at("/plan/0/Plan/Node Type").asString()).as("EXPLAIN JSON comes as a plan tree")
+        .isNotBlank();
+    assertThat(run.path("steps").get(0).path("volatileFunctions").asBoolean()).isTrue();
+  }
+
+  @Test
+  void errorsPointAtTheirLineAndColumnInTheCellAndStopTheCell() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "bad", "SELECT 1;\n\n-- a comment\nSELECT 2,\n\n     nosuch + 1;\nSELECT 3;");
+    JsonNode run = learner.run(worksheet, "bad");
+    JsonNode statements = lastStatements(run);
+    assertThat(statements).as("the statement after the error does not run").hasSize(2);
+    JsonNode error = statements.get(1).path("error");
+    assertThat(error.path("sqlstate").asString()).isEqualTo("42703");
+    assertThat(error.path("message").asString()).isEqualTo("column \"nosuch\" does not exist");
+    assertThat(error.path("position").path("line").asInt()).isEqualTo(6);
+    assertThat(error.path("position").path("column").asInt()).isEqualTo(6);
+    assertThat(statements.get(1).path("position").path("line").asInt()).isEqualTo(4);
+    assertThat(run.path("outcome").asString()).isEqualTo("failed");
+
+    learner.cells(worksheet, "unterminated", "SELECT 'oops", "meta", "SELECT 1;\n\\gexec");
+    JsonNode unterminated = learner.run(worksheet, "unterminated");
+    assertThat(lastStatements(unterminated).get(0).at("/error/message").asString())
+        .contains("unterminated string starting at line 1, column 8");
+    JsonNode meta = learner.run(worksheet, "meta");
+    assertThat(lastStatements(meta).get(1).at("/error/message").asString())
+        .contains("\\gexec is not supported").contains("line 2");
+  }
+
+  @Test
+  void rowsBeyondTheCapAreCountedButNotReturned() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "many", "SELECT i FROM generate_series(1, 100000) i");
+    JsonNode statement = lastStatements(learner.run(worksheet, "many")).get(0);
+    assertThat(statement.path("commandTag").asString()).isEqualTo("SELECT 100000");
+    assertThat(statement.path("rows")).hasSize(100);
+    assertThat(statement.path("truncated").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aStatementPastItsTimeoutIsCancelledEvenIfTheLearnerRaisedTheSetting() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "slow", "SET statement_timeout = 0; SELECT pg_sleep(30);", "next", "SELECT 'alive'");
+    JsonNode run = learner.run(worksheet, "slow");
+    JsonNode error = lastStatements(run).get(1).path("error");
+    assertThat(error.path("sqlstate").asString()).isEqualTo("57014");
+    assertThat(error.path("message").asString()).contains("ran longer than 1500 ms");
+    JsonNode next = learner.run(worksheet, "next");
+    assertThat(lastStatements(next).get(0).path("rows").get(0).get(0).asString()).isEqualTo("alive");
+  }
+
+  @Test
+  void aRunCanBeCancelledWhileItStreamsAndTheSandboxStaysUsable() throws Exception {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "sleepy", "SELECT 1; SELECT pg_sleep(1.2); SELECT pg_sleep(1.2); SELECT 2;", "next",
+        "SELECT 'after cancel'");
+    HttpClient http = HttpClient.newHttpClient();
+    String token = learner.token();
+    HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(
+            server.baseUrl().resolve("/api/v1/worksheets/" + worksheet + "/run"))
+        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+        .header("Accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString("{\"through\":\"sleepy\"}"))
+        .build(), HttpResponse.BodyHandlers.ofInputStream());
+    BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    JsonNode started = Learner.JSON.readTree(lines.readLine());
+    assertThat(started.path("event").asString()).isEqualTo("run");
+    String runId = started.path("runId").asString();
+    assertThat(learner.post("/api/v1/runs/" + runId + "/cancel", "").statusCode()).isEqualTo(202);
+    List<JsonNode> rest = new ArrayList<>();
+    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+      rest.add(Learner.JSON.readTree(line));
+    }
+    JsonNode end = rest.getLast();
+    assertThat(end.path("event").asString()).isEqualTo("end");
+    assertThat(end.path("outcome").asString()).isEqualTo("cancelled");
+    assertThat(rest).as("SELECT 2 never ran").noneMatch(event -> event.path("sql").asString().equals("SELECT 2;"));
+    assertProblem(learner.post("/api/v1/runs/" + runId + "/cancel", ""), 404, "not-found");
+    JsonNode next = learner.run(worksheet, "next");
+    assertThat(lastStatements(next).get(0).path("rows").get(0).get(0).asString()).isEqualTo("after cancel");
+  }
+
+  @Test
+  void aSecondRunOfTheSameWorksheetWaitsItsTurn() throws Exception {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "slow", "SELECT pg_sleep(1)");
+    CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(() -> learner.run(worksheet, "slow"));
+    Thread.sleep(400);
+    assertProblem(learner.post("/api/v1/worksheets/" + worksheet + "/run", Map.of("through", "slow")), 409, "conflict");
+    assertThat(first.get(30, TimeUnit.SECONDS).path("outcome").asString()).isEqualTo("succeeded");
+  }
+
+  @Test
+  void aDatasetWorksheetOpensInTheDatasetsDatabaseAndSchemaStatesAndResetWork() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet("clubdata");
+    learner.cells(worksheet, "members", "SELECT count(*) FROM cd.members", "copy",
+        "CREATE TABLE cd.notes (id int, body text);\nCOPY cd.notes FROM stdin;\n1\tfirst\n2\tsecond\n\\.\n",
+        "where", "SELECT current_database(), count(*) FROM cd.notes");
+    JsonNode run = learner.run(worksheet, "where");
+    assertThat(run.path("outcome").asString()).isEqualTo("succeeded");
+    JsonNode copy = run.path("steps").get(1);
+    assertThat(copy.path("outcome").asString()).isEqualTo("succeeded");
+    assertThat(lastStatements(run).get(0).path("rows").get(0).get(0).asString()).isEqualTo("exercises");
+    assertThat(lastStatements(run).get(0).path("rows").get(0).get(1).asString()).isEqualTo("2");
+
+    JsonNode schema = json(learner.get("/api/v1/worksheets/" + worksheet + "/schema?through=copy"), 200);
+    assertThat(schema.path("database").asString()).isEqualTo("exercises");
+    JsonNode cd = schema.path("schemas").valueStream().filter(s -> s.path("name").asString().equals("cd")).findFirst()
+        .orElseThrow();
+    List<String> tables = cd.path("tables").valueStream().map(t -> t.path("name").asString()).toList();
+    assertThat(tables).contains("members", "bookings", "facilities", "notes");
+    JsonNode bookings = cd.path("tables").valueStream().filter(t -> t.path("name").asString().equals("bookings"))
+        .findFirst().orElseThrow();
+    assertThat(bookings.path("primaryKey").valueStream().map(JsonNode::asString).toList()).containsExactly("bookid");
+    assertThat(bookings.path("foreignKeys").valueStream().map(fk -> fk.path("referencedTable").asString()).toList())
+        .contains("facilities", "members");
+
+    JsonNode atBase = json(learner.get("/api/v1/worksheets/" + worksheet + "/schema"), 200);
+    assertThat(atBase.toString()).as("the base has no notes table").doesNotContain("\"notes\"");
+
+    JsonNode states = json(learner.get("/api/v1/worksheets/" + worksheet + "/states"), 200);
+    assertThat(states).hasSize(3);
+    assertThat(states.get(1).path("cached").asBoolean()).as("the COPY step was published").isTrue();
+    assertThat(states.get(1).path("stateId").asString()).isEqualTo(copy.path("stateId").asString());
+
+    assertThat(learner.post("/api/v1/worksheets/" + worksheet + "/reset", "").statusCode()).isEqualTo(204);
+    JsonNode afterReset = learner.run(worksheet, "members");
+    assertThat(modes(afterReset)).containsExactly("executed");
+    assertThat(lastStatements(afterReset).get(0).path("rows").get(0).get(0).asString()).isEqualTo("31");
+  }
+
+  @Test
+  void theStreamCarriesTheSameContentAsTheDocument() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "one", "SELECT x, x * 2 AS twice FROM generate_series(1, 3) x; SELECT 'done'");
+    List<JsonNode> events = learner.runStreaming(worksheet, "one");
+    assertThat(events.stream().map(event -> event.path("event").asString()).toList()).containsExactly("run", "step",
+        "statement", "columns", "rows", "statementEnd", "statement", "columns", "rows", "statementEnd", "stepEnd", "end");
+    assertThat(events.get(4).path("rows").toString()).isEqualTo("[[\"1\",\"2\"],[\"2\",\"4\"],[\"3\",\"6\"]]");
+    assertThat(events.getLast().path("timings").path("totalMs").asDouble()).isPositive();
+  }
+
+  @Test
+  void brokenRequestsGetClearErrorsAndLoseNothing() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "keep", "SELECT 1");
+    assertProblem(learner.put("/api/v1/worksheets/" + worksheet,
+        "{\"cells\":[{\"id\":\"a\",\"sql\":\"\"},{\"id\":\"a\",\"sql\":\"\"}]}"), 400, "invalid-argument");
+    assertProblem(learner.put("/api/v1/worksheets/" + worksheet, "{\"cells\":[{\"id\":\"bad id!\",\"sql\":\"\"}]}"),
+        400, "invalid-argument");
+    assertProblem(learner.put("/api/v1/worksheets/" + worksheet, "{\"cells\": [{\"id\": "), 400, "malformed-request");
+    assertProblem(learner.put("/api/v1/worksheets/" + worksheet, "{\"title\":\"no cells\"}"), 400, "invalid-argument");
+    assertProblem(learner.put("/api/v1/worksheets/" + worksheet,
+        Map.of("cells", List.of(Map.of("id", "big", "sql", "x".repeat(300_000))))), 413, "payload-too-large");
+    assertProblem(learner.put("/api/v1/worksheets/" + worksheet,
+        Map.of("cells", List.of(Map.of("id", "nul", "sql", "SELECT '\u0000'")))), 400, "invalid-argument");
+    assertProblem(learner.put("/api/v1/worksheets/" + worksheet,
+        Map.of("cells", List.of(), "version", 999)), 409, "conflict");
+    assertProblem(learner.post("/api/v1/worksheets", Map.of("base", Map.of("dataset", "nope"))), 404, "not-found");
+    assertProblem(learner.post("/api/v1/worksheets", Map.of("base", Map.of("dataset", "chinook", "stateId", "ab"))),
+        400, "invalid-argument");
+    assertProblem(learner.post("/api/v1/worksheets", Map.of("base", Map.of("stateId", "not-a-state"))), 400,
+        "invalid-argument");
+    assertProblem(learner.post("/api/v1/worksheets/" + worksheet + "/run", Map.of("through", "nosuchcell")), 404,
+        "not-found");
+    assertProblem(learner.post("/api/v1/worksheets/" + worksheet + "/run", Map.of()), 400, "invalid-argument");
+    assertProblem(learner.get("/api/v1/worksheets/ws-../../etc"), 404, "not-found");
+    JsonNode kept = json(learner.get("/api/v1/worksheets/" + worksheet), 200);
+    assertThat(kept.path("cells").get(0).path("sql").asString()).as("nothing was lost").isEqualTo("SELECT 1");
+  }
+
+  @Test
+  void everyWorksheetCallIsScopedToItsOwner() {
+    Learner owner = Learner.anonymous(server);
+    Learner stranger = Learner.anonymous(server);
+    String worksheet = owner.worksheet(null);
+    owner.cells(worksheet, "mine", "CREATE TABLE secret (x int)");
+    JsonNode run = owner.run(worksheet, "mine");
+    String privateState = run.path("steps").get(0).path("stateId").asString();
+    String path = "/api/v1/worksheets/" + worksheet;
+    assertProblem(stranger.get(path), 404, "not-found");
+    assertProblem(stranger.put(path, Map.of("cells", List.of())), 404, "not-found");
+    assertProblem(stranger.delete(path), 404, "not-found");
+    assertProblem(stranger.post(path + "/run", Map.of("through", "mine")), 404, "not-found");
+    assertProblem(stranger.post(path + "/reset", ""), 404, "not-found");
+    assertProblem(stranger.get(path + "/states"), 404, "not-found");
+    assertProblem(stranger.get(path + "/schema"), 404, "not-found");
+    assertProblem(stranger.post("/api/v1/worksheets", Map.of("base", Map.of("stateId", privateState))), 404,
+        "not-found");
+    assertThat(json(stranger.get("/api/v1/worksheets"), 200)).as("the stranger sees none of it").isEmpty();
+    for (String unauthenticated : List.of(path, path + "/states", path + "/schema", "/api/v1/worksheets")) {
+      assertProblem(server.get(unauthenticated), 401, "unauthenticated");
+    }
+    assertProblem(server.send(HttpRequest.newBuilder(server.baseUrl().resolve(path + "/run"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"through\":\"mine\"}"))
+        .build()), 401, "unauthenticated");
+    assertThat(owner.post("/api/v1/worksheets", Map.of("base", Map.of("stateId", privateState))).statusCode())
+        .as("the owner may start from their own state").isEqualTo(201);
+    assertThat(owner.delete(path).statusCode()).isEqualTo(204);
+    assertProblem(owner.get(path), 404, "not-found");
+  }
+
+  private static List<String> modes(JsonNode run) {
+    return StreamSupport.stream(run.path("steps").spliterator(), false).map(step -> step.path("mode").asString()).toList();
+  }
+
+  private static double counter(String name, String mode) {
+    String metrics = server.get("/actuator/prometheus").body();
+    Matcher matcher = Pattern.compile("(?m)^" + name + "\\{[^}]*mode=\"" + mode + "\"[^}]*} ([0-9.E+-]+)$").matcher(metrics);
+    return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+  }
+
+}
