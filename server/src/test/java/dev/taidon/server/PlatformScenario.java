@@ -62,6 +62,32 @@ final class PlatformScenario {
     HttpResponse<String> missing = gateway.send(java.net.http.HttpRequest.newBuilder(gateway.baseUrl()
         .resolve("/api/v1/no-such-thing")).header("Authorization", "Bearer " + token).GET().build());
     assertProblem(missing, 404, "not-found");
+
+    verifyRuns(gateway);
+  }
+
+  /** A learner's first minutes: a dataset worksheet, runs in both response shapes, the schema. */
+  private static void verifyRuns(ServerProcess gateway) {
+    JsonNode datasets = JSON.readTree(gateway.get("/api/v1/datasets").body());
+    assertThat(datasets.valueStream().map(dataset -> dataset.path("id").asString()).toList())
+        .containsExactly("clubdata", "chinook");
+    assertThat(datasets.valueStream().map(dataset -> dataset.path("licence").asString())).allMatch(l -> !l.isBlank());
+
+    Learner learner = Learner.anonymous(gateway);
+    String worksheet = learner.worksheet("chinook");
+    learner.cells(worksheet, "albums", "SELECT count(*) FROM album", "picks",
+        "CREATE TABLE picks AS SELECT title FROM album ORDER BY album_id LIMIT 3", "count", "SELECT count(*) FROM picks");
+    JsonNode run = learner.run(worksheet, "count");
+    assertThat(run.path("outcome").asString()).as("run: %s", run).isEqualTo("succeeded");
+    assertThat(Learner.lastStatements(run).get(0).path("rows").get(0).get(0).asString()).isEqualTo("3");
+    List<JsonNode> events = learner.runStreaming(worksheet, "albums");
+    assertThat(events.getFirst().path("event").asString()).isEqualTo("run");
+    assertThat(events.getLast().path("outcome").asString()).isEqualTo("succeeded");
+    assertThat(events.stream().filter(event -> event.path("event").asString().equals("rows"))
+        .map(event -> event.path("rows").get(0).get(0).asString())).containsExactly("347");
+    JsonNode schema = Learner.json(learner.get("/api/v1/worksheets/" + worksheet + "/schema?through=picks"), 200);
+    assertThat(schema.path("database").asString()).isEqualTo("chinook");
+    assertThat(schema.toString()).contains("\"picks\"", "\"album_artist_id_fkey\"");
   }
 
   static JsonNode assertProblem(HttpResponse<String> response, int status, String code) {
