@@ -17,7 +17,8 @@ import org.springframework.util.unit.DataSize;
  * @param registeredMaxRows rows of one result returned to a registered learner
  * @param maxResultBytes bytes of values of one result that are returned
  * @param maxValueBytes bytes of one value that are returned; longer values are cut
- * @param replayTimeout how long replaying one tail step may take, whoever runs it
+ * @param datasetStatementTimeout how long one statement of a built-in dataset's script may take
+ *     while the dataset loads (replayed cells are held to their owner's statement timeout)
  * @param publishEveryStepAbove with a store that must copy data (the {@code copy} backend), a step is
  *     published only when running it took at least this long; other backends publish every step
  * @param readOnlyPublishAbove a step that changed no data is published only when running it took at
@@ -33,13 +34,13 @@ public record RunnerSettings(
     @DefaultValue("10000") long registeredMaxRows,
     @DefaultValue("8MB") DataSize maxResultBytes,
     @DefaultValue("1MB") DataSize maxValueBytes,
-    @DefaultValue("5m") Duration replayTimeout,
+    @DefaultValue("5m") Duration datasetStatementTimeout,
     @DefaultValue("1s") Duration publishEveryStepAbove,
     @DefaultValue("50ms") Duration readOnlyPublishAbove,
     @DefaultValue("true") boolean prebuildDatasets) {
 
   public RunnerSettings {
-    for (Duration timeout : new Duration[] {anonymousStatementTimeout, registeredStatementTimeout, replayTimeout}) {
+    for (Duration timeout : new Duration[] {anonymousStatementTimeout, registeredStatementTimeout, datasetStatementTimeout}) {
       if (timeout.toMillis() < 10) {
         throw invalid("taidon.runner timeouts must be at least 10ms, not " + timeout);
       }

@@ -9,6 +9,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.http.converter.HttpMessageNotWritableException;
+import org.springframework.web.context.request.async.AsyncRequestNotUsableException;
 import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -53,6 +55,21 @@ public class ProblemResponses {
   public ResponseEntity<ProblemDetail> mismatch(MethodArgumentTypeMismatchException error) {
     return Problems.response(Problems.of(ErrorCode.INVALID_ARGUMENT,
         "parameter '" + error.getName() + "' has the wrong type", Map.of("parameter", error.getName())));
+  }
+
+  /**
+   * A client that went away while its answer was written (a closed tab, a cancelled stream) is no
+   * incident: nobody is left to read a problem document.
+   */
+  @ExceptionHandler({HttpMessageNotWritableException.class, AsyncRequestNotUsableException.class})
+  public ResponseEntity<ProblemDetail> unwritable(Exception error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.io.IOException || cause instanceof AsyncRequestNotUsableException) {
+        log.debug("the client went away while its answer was written: {}", cause.getMessage());
+        return null;
+      }
+    }
+    return unexpected(error);
   }
 
   /** Spring's own web exceptions (404, 405, 406, 415, …) describe themselves as {@link ErrorResponse}. */

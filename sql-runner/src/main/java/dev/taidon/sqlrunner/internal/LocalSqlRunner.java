@@ -173,7 +173,8 @@ final class LocalSqlRunner implements SqlRunner {
             endpoint.database())) {
           List<String> errors = new ArrayList<>();
           StepExecutor.StepOutcome outcome = executor.execute(new StepExecutor.Step(ScriptParser.parse(script), false,
-                  replayLimits(), "dataset " + source.dataset().id()), session, new RunControl(),
+                  new RunLimits(settings.datasetStatementTimeout(), 0, 0, 64), "dataset " + source.dataset().id()),
+              session, new RunControl(),
               event -> {
                 if (event instanceof RunEvent.StatementEnded ended && ended.error().isPresent()) {
                   errors.add(ended.error().get().message());
@@ -211,8 +212,9 @@ final class LocalSqlRunner implements SqlRunner {
     }
   }
 
-  private RunLimits replayLimits() {
-    return new RunLimits(settings.replayTimeout(), 0, 0, 64);
+  /** Replayed steps show no rows; a cell is held to its owner's statement timeout whether replayed or not. */
+  private static RunLimits replayLimits(RunLimits owners) {
+    return new RunLimits(owners.statementTimeout(), 0, 0, 64);
   }
 
   @Override
@@ -567,7 +569,8 @@ final class LocalSqlRunner implements SqlRunner {
       emit.accept(new RunEvent.StepEnded(source.id(), state.hex(), "failed", "idle", false, false, millis(System.nanoTime() - started)));
       return new StepResult(StepExecutor.Outcome.FAILED);
     }
-    RunLimits limits = head ? settings.limits(plan.request().ownerKind()) : replayLimits();
+    RunLimits owners = settings.limits(plan.request().ownerKind());
+    RunLimits limits = head ? owners : replayLimits(owners);
     StepExecutor.StepOutcome outcome = executor.execute(new StepExecutor.Step(items, head, limits, "cell " + source.id()),
         slot.session, control, emit);
     boolean published = false;
