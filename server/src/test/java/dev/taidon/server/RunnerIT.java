@@ -195,8 +195,17 @@ class RunnerIT {
     JsonNode error = lastStatements(run).get(1).path("error");
     assertThat(error.path("sqlstate").asString()).isEqualTo("57014");
     assertThat(error.path("message").asString()).contains("ran longer than 1500 ms");
+
     JsonNode next = learner.run(worksheet, "next");
-    assertThat(lastStatements(next).get(0).path("rows").get(0).get(0).asString()).isEqualTo("alive");
+    assertThat(next.path("outcome").asString()).isEqualTo("failed");
+    assertThat(next.path("steps").get(0).path("mode").asString()).isEqualTo("replayed");
+    assertThat(next.path("steps").get(0).at("/statements/0/error/sqlstate").asString())
+        .as("replaying the slow cell is held to the same limit and says so").isEqualTo("57014");
+    assertThat(next.path("steps").get(1).path("statements")).as("the cell after it does not run").isEmpty();
+
+    learner.cells(worksheet, "slow", "SELECT 'fixed'", "next", "SELECT 'alive'");
+    JsonNode fixed = learner.run(worksheet, "next");
+    assertThat(lastStatements(fixed).get(0).path("rows").get(0).get(0).asString()).isEqualTo("alive");
   }
 
   @Test
