@@ -18,6 +18,7 @@ public final class Bench {
     Map<String, Benchmark> benchmarks = new LinkedHashMap<>();
     benchmarks.put("startup", new StartupBenchmark());
     benchmarks.put("sandbox", new SandboxBenchmark());
+    benchmarks.put("runner", new RunnerBenchmark());
     if (args.length == 0 || args[0].equals("list") || !benchmarks.containsKey(args[0])) {
       System.out.println("Benchmarks:");
       benchmarks.forEach((name, benchmark) -> System.out.printf("  %-10s %s%n", name, benchmark.description()));

@@ -113,6 +113,22 @@ class RunnerIT {
   }
 
   @Test
+  void sessionSettingsACellSetsHoldForLaterCellsAlsoAfterARestore() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "setup", "CREATE SCHEMA lab; CREATE TABLE lab.t (x int); SET search_path = lab, public;",
+        "fill", "INSERT INTO t VALUES (1)", "count", "SELECT count(*), current_setting('search_path') FROM t");
+    JsonNode first = learner.run(worksheet, "count");
+    assertThat(lastStatements(first).get(0).path("rows").get(0).get(1).asString()).isEqualTo("lab, public");
+    learner.cells(worksheet, "setup", "CREATE SCHEMA lab; CREATE TABLE lab.t (x int); SET search_path = lab, public;",
+        "fill", "INSERT INTO t VALUES (1), (2)", "count", "SELECT count(*), current_setting('search_path') FROM t");
+    JsonNode edited = learner.run(worksheet, "count");
+    assertThat(modes(edited)).containsExactly("restored", "replayed", "executed");
+    assertThat(edited.path("outcome").asString()).as("run: %s", edited).isEqualTo("succeeded");
+    assertThat(lastStatements(edited).get(0).path("rows").get(0).get(0).asString()).isEqualTo("2");
+  }
+
+  @Test
   void valuesTypesTagsNoticesAndPlansAreFaithful() {
     Learner learner = Learner.anonymous(server);
     String worksheet = learner.worksheet(null);

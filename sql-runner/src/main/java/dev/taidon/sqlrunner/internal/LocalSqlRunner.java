@@ -32,6 +32,7 @@ import dev.taidon.sqlrunner.script.ScriptParser;
 import dev.taidon.userprofile.Worksheet;
 import dev.taidon.userprofile.WorksheetBase;
 import dev.taidon.userprofile.Worksheets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -43,6 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -64,6 +66,11 @@ final class LocalSqlRunner implements SqlRunner {
       + "|transaction_timestamp|timeofday|gen_random_uuid|uuidv4|uuidv7|current_timestamp|current_time|localtime"
       + "|localtimestamp|current_date|pg_backend_pid|txid_current|pg_current_xact_id|setseed)\\b");
   private static final int SQL_EXCERPT_CHARS = 200;
+  /**
+   * How long a sandbox with a live session is used without telling env-manager again: far below
+   * any idle time, and it saves three control-database statements per run.
+   */
+  static final Duration REOPEN_AFTER = Duration.ofSeconds(5);
 
   private final EnvManager envManager;
   private final SnapshotCache cache;
@@ -82,6 +89,8 @@ final class LocalSqlRunner implements SqlRunner {
   private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
   private final Map<String, Object> ownerLocks = new ConcurrentHashMap<>();
   private final Map<String, Object> datasetLocks = new ConcurrentHashMap<>();
+  /** Loaded datasets: their states are pinned, so once loaded they stay. */
+  private final Map<String, Base> datasetBases = new ConcurrentHashMap<>();
 
   LocalSqlRunner(EnvManager envManager, SnapshotCache cache, Worksheets worksheets, AuditLog auditLog, RunStore store,
       StepExecutor executor, SchemaReader schemaReader, TypeNames typeNames, RunnerSettings settings, JsonMapper json,
@@ -155,6 +164,11 @@ final class LocalSqlRunner implements SqlRunner {
 
   /** The dataset's state, loaded into the cache (once, under a lock) if it is not there. */
   private Base datasetBase(DatasetCatalog.Source source) {
+    Base loaded = datasetBases.get(source.dataset().id());
+    return loaded != null ? loaded : datasetBases.computeIfAbsent(source.dataset().id(), id -> loadDataset(source));
+  }
+
+  private Base loadDataset(DatasetCatalog.Source source) {
     String script = source.script();
     StateId root = envManager.rootState();
     String digest = Chains.scriptDigest(script);
@@ -226,7 +240,7 @@ final class LocalSqlRunner implements SqlRunner {
   // Sandboxes
 
   /** The worksheet's sandbox, hot and with its permit held; released by {@link #release}. */
-  private SandboxSlot acquire(String owner, OwnerKind kind, String worksheetId, StateId creationState) {
+  private SandboxSlot acquire(String owner, OwnerKind kind, String worksheetId, Supplier<StateId> creationState) {
     SandboxSlot slot;
     synchronized (ownerLocks.computeIfAbsent(owner, key -> new Object())) {
       slot = assigned(owner, worksheetId).orElseGet(() -> assign(owner, kind, worksheetId, creationState));
@@ -248,10 +262,11 @@ final class LocalSqlRunner implements SqlRunner {
     return Optional.of(slot);
   }
 
-  private SandboxSlot assign(String owner, OwnerKind kind, String worksheetId, StateId creationState) {
+  private SandboxSlot assign(String owner, OwnerKind kind, String worksheetId, Supplier<StateId> creation) {
     List<SandboxInfo> existing = envManager.sandboxesOf(owner);
     SandboxSlot slot;
     if (existing.size() < envManager.quota(kind).sandboxes()) {
+      StateId creationState = creation.get();
       SandboxInfo created = envManager.createSandbox(owner, kind, creationState);
       slot = new SandboxSlot(created.id(), owner);
       slot.at(creationState, store.context(creationState).orElse(rootContext()), false);
@@ -284,7 +299,12 @@ final class LocalSqlRunner implements SqlRunner {
    * session that is gone.
    */
   private SandboxEndpoint open(SandboxSlot slot) {
-    if (slot.session == null || !slot.session.isAlive()) {
+    boolean alive = slot.session != null && slot.session.isAlive();
+    if (alive && slot.endpoint != null && System.nanoTime() - slot.openedNanos < REOPEN_AFTER.toNanos()) {
+      // A live session proves the server runs; telling env-manager of the use can wait a little.
+      return slot.endpoint;
+    }
+    if (!alive) {
       slot.closeSession();
       // A sandbox that went cold comes back at the state it was last restored to or published as.
       SandboxInfo info = describe(slot);
@@ -295,11 +315,17 @@ final class LocalSqlRunner implements SqlRunner {
       }
     }
     try {
-      return envManager.openSandbox(slot.id);
+      return reopen(slot);
     } catch (TaidonException e) {
       forgetIfGone(slot, e);
       throw e;
     }
+  }
+
+  private SandboxEndpoint reopen(SandboxSlot slot) {
+    slot.endpoint = envManager.openSandbox(slot.id);
+    slot.openedNanos = System.nanoTime();
+    return slot.endpoint;
   }
 
   private SandboxInfo describe(SandboxSlot slot) {
@@ -323,6 +349,7 @@ final class LocalSqlRunner implements SqlRunner {
     if (slot.session == null) {
       slot.session = SandboxSession.open(new WireAddress(endpoint.address()), endpoint.user(), context.database());
       slot.nextTransactionId = null;
+      slot.sessionSettings = Map.of();
       typeNames.learn(slot.session.wire());
     } else if (!slot.session.database().equals(context.database())) {
       slot.session.connect(context.database());
@@ -349,10 +376,11 @@ final class LocalSqlRunner implements SqlRunner {
     List<StateId> chain = new ArrayList<>();
     chain.add(base.state());
     chain.addAll(states);
-    // Create a new sandbox where this run would restore to anyway.
-    int cached = cache.longestCachedPrefix(chain.subList(0, from + 1));
-    StateId creationState = cached >= 0 ? chain.get(cached) : base.state();
-    SandboxSlot slot = acquire(request.owner(), request.ownerKind(), worksheet.id(), creationState);
+    // A new sandbox starts where this run would restore to anyway.
+    SandboxSlot slot = acquire(request.owner(), request.ownerKind(), worksheet.id(), () -> {
+      int cached = cache.longestCachedPrefix(chain.subList(0, from + 1));
+      return cached >= 0 ? chain.get(cached) : base.state();
+    });
     String runId = "run-" + UUID.randomUUID().toString().replace("-", "");
     RunControl control = new RunControl();
     EventStream events = new EventStream();
@@ -361,13 +389,16 @@ final class LocalSqlRunner implements SqlRunner {
       runs.put(runId, new ActiveRun(request.owner(), control));
       RunPlan plan = new RunPlan(runId, request, worksheet, base, chain, from, through, began);
       workers.execute(() -> {
+        Optional<Recorded> recorded = Optional.empty();
         try {
-          execute(plan, slot, control, events::emit);
+          recorded = Optional.of(execute(plan, slot, control, events::emit));
         } finally {
           runs.remove(runId);
           release(slot);
           events.end();
         }
+        // Off the learner's path: the answer is complete before the run is recorded.
+        recorded.ifPresent(this::record);
       });
     } catch (RuntimeException e) {
       runs.remove(runId);
@@ -402,7 +433,11 @@ final class LocalSqlRunner implements SqlRunner {
     long executeNanos;
   }
 
-  private void execute(RunPlan plan, SandboxSlot slot, RunControl control, Consumer<RunEvent> emit) {
+  /** What a finished run leaves to record. */
+  private record Recorded(RunPlan plan, String outcome, Optional<StateId> restoredFrom, int replayed, int executed,
+      double totalMs) {}
+
+  private Recorded execute(RunPlan plan, SandboxSlot slot, RunControl control, Consumer<RunEvent> emit) {
     Clock clock = new Clock();
     String outcome = "succeeded";
     Optional<String> failure = Optional.empty();
@@ -453,13 +488,15 @@ final class LocalSqlRunner implements SqlRunner {
     emit.accept(new RunEvent.Ended(outcome, new RunEvent.Timings(millis(clock.planNanos), millis(clock.restoreNanos),
         millis(clock.replayNanos), millis(clock.executeNanos), millis(total)), failure));
     metrics.run(outcome, total);
-    record(plan, outcome, restoredFrom, replayed, executed, millis(total));
+    return new Recorded(plan, outcome, restoredFrom, replayed, executed, millis(total));
   }
 
-  private void record(RunPlan plan, String outcome, Optional<StateId> restoredFrom, int replayed, int executed,
-      double totalMs) {
+  private void record(Recorded run) {
+    RunPlan plan = run.plan();
+    String outcome = run.outcome();
+    double totalMs = run.totalMs();
     try {
-      store.finished(plan.runId(), outcome, restoredFrom, replayed, executed, totalMs);
+      store.finished(plan.runId(), outcome, run.restoredFrom(), run.replayed(), run.executed(), totalMs);
       Map<String, String> attributes = new LinkedHashMap<>();
       attributes.put("run", plan.runId());
       attributes.put("worksheet", plan.worksheet().id());
@@ -513,10 +550,11 @@ final class LocalSqlRunner implements SqlRunner {
     slot.closeSession();
     envManager.resetSandbox(slot.id, state);
     RunStore.StateContext context = cached == 0 ? base.context() : store.context(state).orElse(base.context());
-    SandboxEndpoint reopened = envManager.openSandbox(slot.id);
+    SandboxEndpoint reopened = reopen(slot);
     ensureSession(slot, reopened, context);
     slot.session.applySettings(Map.of(), context.settings());
     slot.at(state, context, false);
+    slot.sessionSettings = context.settings();
     slot.session.probe(json).ifPresent(probe -> slot.nextTransactionId = probe.nextTransactionId());
     metrics.restored(System.nanoTime() - started);
     return new Positioning(cached, cached, 0, Optional.of(state), System.nanoTime() - started);
@@ -527,10 +565,16 @@ final class LocalSqlRunner implements SqlRunner {
     if (slot.sessionBound) {
       return;
     }
-    slot.session.probe(json).ifPresent(probe -> {
-      slot.nextTransactionId = probe.nextTransactionId();
-      slot.session.applySettings(probe.settings(), context.settings());
-    });
+    if (slot.sessionSettings == null || slot.nextTransactionId == null) {
+      slot.session.probe(json).ifPresent(probe -> {
+        slot.nextTransactionId = probe.nextTransactionId();
+        slot.sessionSettings = probe.settings();
+      });
+    }
+    if (slot.sessionSettings != null && !slot.sessionSettings.equals(context.settings())) {
+      slot.session.applySettings(slot.sessionSettings, context.settings());
+      slot.sessionSettings = context.settings();
+    }
   }
 
   private List<RunEvent.PlannedStep> plannedSteps(RunPlan plan, Positioning positioning) {
@@ -580,6 +624,7 @@ final class LocalSqlRunner implements SqlRunner {
       slot.closeSession();
     } else if (transaction != TransactionStatus.IDLE) {
       slot.at(state, new RunStore.StateContext(slot.session.database(), Map.of()), true);
+      slot.sessionSettings = null;
     } else {
       Optional<SandboxSession.Probe> probe = slot.session.probe(json);
       RunStore.StateContext context = new RunStore.StateContext(slot.session.database(),
@@ -588,6 +633,7 @@ final class LocalSqlRunner implements SqlRunner {
           && probe.get().nextTransactionId().equals(slot.nextTransactionId)
           && slot.context(parent).map(context::equals).orElse(false);
       slot.nextTransactionId = probe.map(SandboxSession.Probe::nextTransactionId).orElse(null);
+      slot.sessionSettings = probe.map(SandboxSession.Probe::settings).orElse(null);
       if (readOnly) {
         slot.alsoAt(state, context);
       } else {
@@ -630,8 +676,9 @@ final class LocalSqlRunner implements SqlRunner {
       // A store that cannot snapshot a running server stopped it; the session went with it.
       if (slot.session != null && !slot.session.isAlive()) {
         slot.session = null;
-        ensureSession(slot, envManager.openSandbox(slot.id), context);
+        ensureSession(slot, reopen(slot), context);
         slot.session.applySettings(Map.of(), context.settings());
+        slot.sessionSettings = context.settings();
         slot.nextTransactionId = null;
       }
     }
@@ -655,7 +702,7 @@ final class LocalSqlRunner implements SqlRunner {
   public void resetWorksheet(String owner, OwnerKind kind, String worksheetId) {
     Worksheet worksheet = worksheets.worksheet(owner, worksheetId);
     Base base = base(owner, worksheet.base());
-    SandboxSlot slot = acquire(owner, kind, worksheet.id(), base.state());
+    SandboxSlot slot = acquire(owner, kind, worksheet.id(), base::state);
     try {
       slot.closeSession();
       envManager.resetSandbox(slot.id, base.state());
@@ -692,7 +739,7 @@ final class LocalSqlRunner implements SqlRunner {
     chain.add(base.state());
     chain.addAll(Chains.cellStates(base.state(), worksheet.cells().subList(0, through + 1).stream()
         .map(Worksheet.Cell::sql).toList()));
-    SandboxSlot slot = acquire(owner, kind, worksheet.id(), chain.getFirst());
+    SandboxSlot slot = acquire(owner, kind, worksheet.id(), chain::getFirst);
     try {
       SandboxEndpoint endpoint = open(slot);
       Positioning positioning = position(slot, endpoint, chain, through + 1, base);

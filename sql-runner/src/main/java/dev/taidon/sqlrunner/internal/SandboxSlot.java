@@ -23,13 +23,18 @@ final class SandboxSlot {
   volatile long lastUsedNanos = System.nanoTime();
 
   SandboxSession session;
+  /** How env-manager said to reach the sandbox when it was last opened, and when that was. */
+  dev.taidon.envmanager.SandboxEndpoint endpoint;
+  long openedNanos;
   /** States whose data the sandbox holds, oldest first; empty when unknown (after a cancel, say). */
   private final List<StateId> equivalents = new ArrayList<>();
   private final Map<StateId, RunStore.StateContext> contexts = new HashMap<>();
   /** Whether the position only holds with {@link #session} alive (a transaction is open in it). */
   boolean sessionBound;
-  /** The next transaction id after the last step, to tell whether the next one wrote. */
+  /** The next transaction id after the last step, to tell whether the next one wrote; null when unknown. */
   String nextTransactionId;
+  /** The settings {@link #session} has SET, as far as known; null when unknown. */
+  java.util.Map<String, String> sessionSettings;
 
   SandboxSlot(SandboxId id, String owner) {
     this.id = id;
@@ -78,6 +83,8 @@ final class SandboxSlot {
       session.close();
       session = null;
     }
+    sessionSettings = null;
+    nextTransactionId = null;
     if (sessionBound) {
       unknown();
     }

@@ -1,0 +1,236 @@
+package dev.taidon.bench;
+
+import dev.taidon.core.ProcessIdentity;
+import dev.taidon.envmanager.EnvManager;
+import dev.taidon.envmanager.OwnerKind;
+import dev.taidon.envmanager.SandboxEndpoint;
+import dev.taidon.envmanager.SandboxInfo;
+import dev.taidon.server.TaidonServer;
+import dev.taidon.testkit.LoopFileSystem;
+import dev.taidon.testkit.PostgresProcesses;
+import dev.taidon.testkit.TestDirectories;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The SQL runner through the public HTTP API of a platform in this process, against raw JDBC on the
+ * same sandboxes: a trivial query, re-running the end of a 20-cell worksheet after an edit in its
+ * middle, and a new learner's first run on a dataset.
+ */
+final class RunnerBenchmark implements Bench.Benchmark {
+  private static final int RUNS = 30;
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** Each cell of the long worksheet does real work: 20,000 rows hashed into a table of its own. */
+  private static final String CELL = "CREATE TABLE t%d_%s AS SELECT g, md5(g::text || '%s') AS h FROM generate_series(1, 20000) g";
+
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private URI baseUrl;
+
+  @Override
+  public String description() {
+    return "API overhead of a trivial query, replay after an edit in a 20-cell worksheet, a new learner's first run";
+  }
+
+  @Override
+  public void run(String[] args) throws Exception {
+    Path base = TestDirectories.create("bench-runner");
+    LoopFileSystem fileSystem = ProcessIdentity.isRoot() ? LoopFileSystem.btrfs(4096) : null;
+    Path dataRoot = fileSystem == null ? base : fileSystem.root();
+    List<String> report = new ArrayList<>();
+    ConfigurableApplicationContext platform = TaidonServer.start("--data-dir=" + dataRoot.resolve("data"), "--port=0",
+        "--taidon.engine-directory=" + TestDirectories.SHARED_ENGINE, "--taidon.store.loop-image=false",
+        "--taidon.gateway.account-rate=100000", "--taidon.gateway.account-burst=100000",
+        "--taidon.gateway.address-rate=100000", "--taidon.gateway.address-burst=100000",
+        "--taidon.sandbox.anonymous-max-sandboxes=3", "--logging.level.root=warn");
+    try {
+      baseUrl = URI.create("http://localhost:" + ((WebServerApplicationContext) platform).getWebServer().getPort());
+      EnvManager envManager = platform.getBean(EnvManager.class);
+      trivialQuery(envManager, report);
+      longWorksheet(envManager, report);
+      newLearner(report, base.resolve("baseline"));
+      report.add(0, "runner: store " + (fileSystem == null ? "of the data directory (copy or reflink)" : "btrfs loop image")
+          + ", " + Runtime.getRuntime().availableProcessors() + " processors, HTTP/1.1 on loopback");
+    } finally {
+      platform.close();
+      PostgresProcesses.servingBelow(dataRoot).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+      if (fileSystem != null) {
+        fileSystem.close();
+      }
+      TestDirectories.delete(base);
+    }
+    report.forEach(System.out::println);
+  }
+
+  /** A cell {@code SELECT 1} run again and again through the API, against the same query over raw JDBC. */
+  private void trivialQuery(EnvManager envManager, List<String> report) throws Exception {
+    Account learner = signIn();
+    String worksheet = createWorksheet(learner, null);
+    saveCells(learner, worksheet, List.of("SELECT 1"));
+    run(learner, worksheet, "c0");
+    Samples api = new Samples("API: run a cell SELECT 1 (sandbox at the tail)");
+    for (int i = 0; i < RUNS * 3; i++) {
+      long began = System.nanoTime();
+      JsonNode result = run(learner, worksheet, "c0");
+      api.add(System.nanoTime() - began);
+      require(result.at("/steps/0/mode").asString().equals("executed"), "the trivial run executed its cell");
+    }
+    SandboxInfo sandbox = envManager.sandboxesOf(learner.id()).getFirst();
+    SandboxEndpoint endpoint = envManager.openSandbox(sandbox.id());
+    Samples jdbc = new Samples("raw JDBC: SELECT 1 on the same sandbox");
+    try (Connection connection = DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), "");
+        Statement statement = connection.createStatement()) {
+      for (int i = 0; i < RUNS * 3; i++) {
+        long began = System.nanoTime();
+        try (ResultSet rows = statement.executeQuery("SELECT 1")) {
+          rows.next();
+        }
+        jdbc.add(System.nanoTime() - began);
+      }
+    }
+    report.add(jdbc.line(null));
+    report.add(api.line(jdbc));
+    report.add(String.format("  %-44s %.1f ms (goal: at most 3 ms)", "API overhead over raw JDBC, median",
+        api.median() - jdbc.median()));
+  }
+
+  /**
+   * Edit cell 10 of 20 and run cell 20: only cells 10 to 20 may run. Against executing the same 11
+   * statements over raw JDBC on a sandbox at the same state.
+   */
+  private void longWorksheet(EnvManager envManager, List<String> report) throws Exception {
+    Account learner = signIn();
+    String worksheet = createWorksheet(learner, null);
+    List<String> cells = new ArrayList<>();
+    for (int i = 1; i <= 20; i++) {
+      cells.add(CELL.formatted(i, "w", "v0"));
+    }
+    saveCells(learner, worksheet, cells);
+    run(learner, worksheet, "c19");
+    Samples api = new Samples("API: edit cell 10 of 20, run cell 20");
+    for (int round = 1; round <= RUNS / 3; round++) {
+      cells.set(9, CELL.formatted(10, "w", "v" + round));
+      saveCells(learner, worksheet, cells);
+      double replayed = counter("replayed");
+      double executed = counter("executed");
+      long began = System.nanoTime();
+      JsonNode result = run(learner, worksheet, "c19");
+      api.add(System.nanoTime() - began);
+      require(result.path("outcome").asString().equals("succeeded"), "the replay succeeded: " + result.path("failure"));
+      require(counter("replayed") - replayed == 10 && counter("executed") - executed == 1,
+          "only cells 10 to 20 ran (replayed " + (counter("replayed") - replayed) + ", executed "
+              + (counter("executed") - executed) + ")");
+    }
+    SandboxInfo baseline = envManager.createSandbox("bench-direct", OwnerKind.REGISTERED, envManager.rootState());
+    SandboxEndpoint endpoint = envManager.openSandbox(baseline.id());
+    Samples jdbc = new Samples("raw JDBC: the same 11 statements");
+    try (Connection connection = DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), "");
+        Statement statement = connection.createStatement()) {
+      for (int round = 1; round <= RUNS / 3; round++) {
+        long began = System.nanoTime();
+        for (int i = 10; i <= 20; i++) {
+          statement.execute(CELL.formatted(i, "d" + round, "v" + round));
+        }
+        jdbc.add(System.nanoTime() - began);
+      }
+    }
+    envManager.deleteSandbox(baseline.id());
+    report.add(jdbc.line(null));
+    report.add(api.line(jdbc) + "   (goal: at most 1.2x)");
+  }
+
+  /**
+   * A new anonymous learner: sign in, create a chinook worksheet, save a cell, run it; against
+   * starting a bare PostgreSQL until it answers, which is what a sandbox costs without the pool.
+   */
+  private void newLearner(List<String> report, Path baselineDirectory) throws Exception {
+    Account warmUp = signIn();
+    createWorksheet(warmUp, "chinook");
+    Samples firstRun = new Samples("API: new learner's first run on chinook");
+    Samples whole = new Samples("API: sign in + worksheet + save + first run");
+    for (int i = 0; i < RUNS; i++) {
+      long began = System.nanoTime();
+      Account learner = signIn();
+      String worksheet = createWorksheet(learner, "chinook");
+      saveCells(learner, worksheet, List.of("SELECT name FROM artist ORDER BY artist_id LIMIT 10"));
+      long running = System.nanoTime();
+      JsonNode result = run(learner, worksheet, "c0");
+      long ended = System.nanoTime();
+      firstRun.add(ended - running);
+      whole.add(ended - began);
+      require(result.at("/steps/0/statements/0/rows").size() == 10, "the first run returned ten artists");
+      Thread.sleep(150);
+    }
+    Samples postgres = RawPostgresBaseline.measure(baselineDirectory, Map.of("shared_buffers", "16MB",
+        "max_connections", "12", "io_method", "sync", "fsync", "off"), List.of("--no-sync"), RUNS);
+    report.add(postgres.line(null));
+    report.add(firstRun.line(postgres) + "   (goal: median at most 80 ms)");
+    report.add(whole.line(null));
+  }
+
+  private record Account(String id, String token) {}
+
+  private Account signIn() throws Exception {
+    JsonNode body = send("POST", "/api/v1/auth/anonymous", null, null, 201);
+    return new Account(body.at("/user/id").asString(), body.path("accessToken").asString());
+  }
+
+  private String createWorksheet(Account learner, String dataset) throws Exception {
+    Object body = dataset == null ? Map.of("title", "bench") : Map.of("title", "bench", "base", Map.of("dataset", dataset));
+    return send("POST", "/api/v1/worksheets", learner, body, 201).path("id").asString();
+  }
+
+  private void saveCells(Account learner, String worksheet, List<String> sql) throws Exception {
+    List<Map<String, String>> cells = new ArrayList<>();
+    for (int i = 0; i < sql.size(); i++) {
+      cells.add(Map.of("id", "c" + i, "sql", sql.get(i)));
+    }
+    send("PUT", "/api/v1/worksheets/" + worksheet, learner, Map.of("cells", cells), 200);
+  }
+
+  private JsonNode run(Account learner, String worksheet, String through) throws Exception {
+    return send("POST", "/api/v1/worksheets/" + worksheet + "/run", learner, Map.of("through", through), 200);
+  }
+
+  private JsonNode send(String method, String path, Account learner, Object body, int status) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path)).header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    if (learner != null) {
+      request.header("Authorization", "Bearer " + learner.token());
+    }
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    require(response.statusCode() == status, method + " " + path + " answered " + response.statusCode() + ": "
+        + response.body());
+    return JSON.readTree(response.body());
+  }
+
+  private double counter(String mode) throws Exception {
+    String metrics = http.send(HttpRequest.newBuilder(baseUrl.resolve("/actuator/prometheus")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Matcher matcher = Pattern.compile("(?m)^taidon_runner_steps_total\\{[^}]*mode=\"" + mode + "\"[^}]*} ([0-9.E+-]+)$")
+        .matcher(metrics);
+    return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+  }
+
+  private static void require(boolean condition, String what) {
+    if (!condition) {
+      throw new IllegalStateException("benchmark precondition failed: " + what);
+    }
+  }
+}
