@@ -123,4 +123,14 @@ class ScriptParserTest {
     assertThat(ScriptParser.parse("")).isEmpty();
     assertThat(ScriptParser.parse("  -- nothing\n\n")).isEmpty();
   }
+
+  @org.junit.jupiter.api.Test
+  void positionsInsideAStatementMapBackThroughTheLinesPsqlDrops() {
+    String cell = "SELECT 1,\n\n   -- still the same statement\n\n  2 +\n\n\tnosuch;";
+    ScriptItem.Statement statement = (ScriptItem.Statement) ScriptParser.parse(cell).getFirst();
+    int offset = statement.sql().indexOf("nosuch");
+    assertThat(statement.positionAt(offset)).as("in %s", statement.sql()).isEqualTo(new ScriptItem.Position(7, 2));
+    assertThat(statement.positionAt(0)).isEqualTo(new ScriptItem.Position(1, 1));
+    assertThat(statement.positionAt(statement.sql().indexOf("2 +"))).isEqualTo(new ScriptItem.Position(5, 3));
+  }
 }
