@@ -13,6 +13,7 @@ public final class Bench {
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
+    dev.taidon.pg.UnixSocketJdbc.widenCommonPool();
     // Servers start exactly as ./taidon up starts them: no test-only JVM options.
     System.setProperty(ServerProcess.JVM_OPTIONS, "");
     Map<String, Benchmark> benchmarks = new LinkedHashMap<>();

@@ -16,7 +16,26 @@ public final class UnixSocketJdbc {
 
   private static final String FACTORY = "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg";
 
+  /** Waits on sockets that the common pool can serve at once; see {@link #widenCommonPool}. */
+  public static final int COMMON_POOL_PARALLELISM = 64;
+  private static final String COMMON_POOL_PROPERTY = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   private UnixSocketJdbc() {}
+
+  /**
+   * junixsocket (2.10) parks a virtual thread that reads a socket by running a blocking poll on the
+   * common fork-join pool, whose default size is one worker per processor but one: on a two-core
+   * machine a handful of waiting reads starve each other for seconds at a time (junixsocket issue
+   * 172), and the control database stops answering. Widening the pool before its first use lets
+   * every waiting read poll. Call it first thing in {@code main}; returns the pool's parallelism,
+   * which stays small if the pool was already in use.
+   */
+  public static int widenCommonPool() {
+    if (System.getProperty(COMMON_POOL_PROPERTY) == null) {
+      System.setProperty(COMMON_POOL_PROPERTY, Integer.toString(COMMON_POOL_PARALLELISM));
+    }
+    return java.util.concurrent.ForkJoinPool.getCommonPoolParallelism();
+  }
 
   public static Path socketFile(Path socketDirectory) {
     return socketDirectory.resolve(".s.PGSQL." + PORT);

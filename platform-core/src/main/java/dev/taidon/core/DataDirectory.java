@@ -46,6 +46,11 @@ public record DataDirectory(Path root) {
     return root.resolve("store");
   }
 
+  /** Projects' files, one directory per project: the source of truth for their scripts. */
+  public Path projects() {
+    return root.resolve("projects");
+  }
+
   /** The sparse file holding a loop-mounted btrfs store, when the platform creates one. */
   public Path storeImage() {
     return root.resolve("store.img");

@@ -1,5 +1,8 @@
 package dev.taidon.server;
 
+import dev.taidon.pg.UnixSocketJdbc;
+import org.slf4j.LoggerFactory;
+
 import dev.taidon.core.DataDirectory;
 import dev.taidon.core.TaidonException;
 import dev.taidon.core.remote.RemoteRoleClient;
@@ -27,6 +30,11 @@ public final class TaidonServer {
   static final int EXIT_USAGE = 2;
   /** Exit status of {@code --verify-audit} when the chain is broken. */
   static final int EXIT_AUDIT_BROKEN = 3;
+
+  static {
+    // Before anything uses the common pool: control-database reads over junixsocket poll there.
+    UnixSocketJdbc.widenCommonPool();
+  }
 
   private TaidonServer() {}
 
@@ -63,6 +71,11 @@ public final class TaidonServer {
    * for information ({@code --help}, {@code --list-targets}).
    */
   public static ConfigurableApplicationContext start(String... args) {
+    if (UnixSocketJdbc.widenCommonPool() < UnixSocketJdbc.COMMON_POOL_PARALLELISM) {
+      LoggerFactory.getLogger(TaidonServer.class).warn("The common fork-join pool has {} workers, not {}: it was in use"
+          + " before the server started, and socket reads of virtual threads may wait on each other",
+          java.util.concurrent.ForkJoinPool.getCommonPoolParallelism(), UnixSocketJdbc.COMMON_POOL_PARALLELISM);
+    }
     ServerOptions options = ServerOptions.parse(args);
     RoleGraph graph = Roles.graph();
     if (options.help()) {

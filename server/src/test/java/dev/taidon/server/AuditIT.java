@@ -79,6 +79,13 @@ class AuditIT {
     assertProblem(get("/api/v1/audit?from=yesterday", operator), 400, "invalid-argument");
     assertProblem(get("/api/v1/audit?limit=0", operator), 400, "invalid-argument");
     assertProblem(get("/api/v1/audit?limit=many", operator), 400, "invalid-argument");
+
+    JsonNode reads = PlatformScenario.JSON.readTree(get("/api/v1/audit?type=audit.queried", operator).body());
+    assertThat(reads.get(0).at("/event/attributes/type").asString())
+        .as("operators reading the log are in the log, with what they asked for").isEqualTo("auth.registered");
+    assertThat(reads.get(0).at("/event/attributes/returned").asString()).isEqualTo("2");
+    JsonNode verified = PlatformScenario.JSON.readTree(get("/api/v1/audit?type=audit.verified", operator).body());
+    assertThat(verified.get(0).at("/event/attributes/intact").asString()).isEqualTo("true");
   }
 
   @Test

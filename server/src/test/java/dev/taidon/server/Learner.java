@@ -26,6 +26,11 @@ final class Learner {
     this.accountId = accountId;
   }
 
+  /** A learner who already holds an access token (after registration or an external login). */
+  static Learner withToken(ServerProcess server, String token, String accountId) {
+    return new Learner(server, token, accountId);
+  }
+
   /** Signs in anonymously, as the SPA does on a first visit. */
   static Learner anonymous(ServerProcess server) {
     HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/auth/anonymous"))

@@ -76,7 +76,7 @@ class OidcIT {
     }
 
     /** Follows redirects from {@code uri} until one leaves the provider; returns that location. */
-    URI loginAtProvider(URI authorization) throws Exception {
+    URI loginAtProvider(URI authorization, String user, String password) throws Exception {
       HttpResponse<String> response = get(authorization);
       URI location = response.uri().resolve(response.headers().firstValue("Location").orElseThrow(
           () -> new AssertionError("the provider answered " + response.statusCode() + " " + response.headers().map()
@@ -89,8 +89,8 @@ class OidcIT {
       String token = csrf.group(1) != null ? csrf.group(1) : csrf.group(2);
       HttpResponse<String> loggedIn = send(HttpRequest.newBuilder(location)
           .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
-          .POST(HttpRequest.BodyPublishers.ofString("username=" + TestOidcProvider.USER + "&password="
-              + URLEncoder.encode(TestOidcProvider.PASSWORD, StandardCharsets.UTF_8) + "&_csrf="
+          .POST(HttpRequest.BodyPublishers.ofString("username=" + user + "&password="
+              + URLEncoder.encode(password, StandardCharsets.UTF_8) + "&_csrf="
               + URLEncoder.encode(token, StandardCharsets.UTF_8)))
           .build());
       URI next = location.resolve(loggedIn.headers().firstValue("Location").orElseThrow());
@@ -104,6 +104,11 @@ class OidcIT {
   }
 
   private static JsonNode loginWithProvider(Browser browser, String bearer) throws Exception {
+    return loginWithProvider(browser, bearer, TestOidcProvider.USER, TestOidcProvider.PASSWORD);
+  }
+
+  private static JsonNode loginWithProvider(Browser browser, String bearer, String user, String password)
+      throws Exception {
     HttpRequest.Builder start = HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/auth/oidc/test/start"))
         .POST(HttpRequest.BodyPublishers.noBody());
     if (bearer != null) {
@@ -114,7 +119,7 @@ class OidcIT {
     URI authorization = URI.create(PlatformScenario.JSON.readTree(started.body()).path("authorizationUrl").asString());
     assertThat(authorization.getQuery()).contains("code_challenge_method=S256").contains("nonce=").contains("state=");
 
-    URI callback = browser.loginAtProvider(authorization);
+    URI callback = browser.loginAtProvider(authorization, user, password);
     assertThat(callback.getPath()).isEqualTo("/api/v1/auth/oidc/callback");
     HttpResponse<String> landed = browser.get(callback);
     assertThat(landed.statusCode()).as(landed.body()).isEqualTo(302);
@@ -137,6 +142,25 @@ class OidcIT {
     assertThat(first.at("/user/kind").asString()).isEqualTo("registered");
     JsonNode second = loginWithProvider(new Browser(), null);
     assertThat(second.at("/user/id").asString()).as("linked by issuer and subject").isEqualTo(first.at("/user/id").asString());
+  }
+
+  @Test
+  void anAnonymousLearnerWhoLogsInWithAProviderKeepsTheirAccountAndWork() throws Exception {
+    Learner anonymous = Learner.anonymous(server);
+    String worksheet = anonymous.worksheet(null);
+    anonymous.cells(worksheet, "kept", "SELECT 'mine'");
+    JsonNode grant = loginWithProvider(new Browser(), anonymous.token(), TestOidcProvider.SECOND_USER,
+        TestOidcProvider.SECOND_PASSWORD);
+    assertThat(grant.at("/user/id").asString()).as("the anonymous account became the registered one")
+        .isEqualTo(anonymous.accountId);
+    assertThat(grant.at("/user/kind").asString()).isEqualTo("registered");
+    Learner registered = Learner.withToken(server, grant.path("accessToken").asString(), anonymous.accountId);
+    JsonNode kept = Learner.json(registered.get("/api/v1/worksheets/" + worksheet), 200);
+    assertThat(kept.at("/cells/0/sql").asString()).isEqualTo("SELECT 'mine'");
+    JsonNode again = loginWithProvider(new Browser(), null, TestOidcProvider.SECOND_USER,
+        TestOidcProvider.SECOND_PASSWORD);
+    assertThat(again.at("/user/id").asString()).as("the next login finds the same account")
+        .isEqualTo(anonymous.accountId);
   }
 
   @Test

@@ -50,7 +50,8 @@ class SplitIT {
         "--target=sql-runner,env-manager,snapshot-cache", "--data-dir=" + base.resolve("engine"),
         "--internal-token=" + TOKEN, "--control-db-url=" + controlDb, "--taidon.control-db.username=postgres",
         "--role-url=audit-log=http://127.0.0.1:" + frontPort,
-        "--role-url=user-profile=http://127.0.0.1:" + frontPort));
+        "--role-url=user-profile=http://127.0.0.1:" + frontPort,
+        "--role-url=vcs-sync=http://127.0.0.1:" + frontPort));
   }
 
   @AfterAll

@@ -13,7 +13,7 @@ public final class SqlRunnerRole {
   public static final RoleModule MODULE = new RoleModule(
       NAME,
       "planning, deterministic replay and execution of SQL chains with limits and streaming results.",
-      Set.of("env-manager", "snapshot-cache", "user-profile", "audit-log"),
+      Set.of("env-manager", "snapshot-cache", "user-profile", "vcs-sync", "audit-log"),
       SqlRunnerConfiguration.class,
       List.of(SqlRunner.class),
       Optional.of("sql_runner"));

@@ -15,8 +15,8 @@ public final class VcsSyncRole {
       "projects on the local file system as source of truth and Git sync on demand.",
       Set.of("user-profile", "audit-log"),
       VcsSyncConfiguration.class,
-      List.of(),
-      Optional.empty());
+      List.of(Projects.class),
+      Optional.of("vcs_sync"));
 
   private VcsSyncRole() {}
 }

@@ -217,6 +217,13 @@ final class StepExecutor {
               + session.user() + "\".", Optional.empty(), Optional.empty()));
         }
       }
+      case "set", "unset" -> {
+        // Applied by the parser, which substitutes variables as psql's lexer does.
+      }
+      case "i", "include", "ir", "include_relative" -> {
+        return metaError(step, emit, started, meta, "\\" + meta.name() + " includes files of a project; a cell"
+            + " has none (" + step.source() + ", line " + meta.position().line() + ")");
+      }
       case "echo", "qecho" -> {
         if (step.withResults()) {
           emit.accept(new RunEvent.Notice("INFO", String.join(" ", meta.arguments()), Optional.empty(), Optional.empty()));
@@ -224,7 +231,7 @@ final class StepExecutor {
       }
       default -> {
         return metaError(step, emit, started, meta, "\\" + meta.name() + " is not supported (" + step.source()
-            + ", line " + meta.position().line() + "): the runner supports \\connect (\\c) and \\echo");
+            + ", line " + meta.position().line() + "): the runner supports \\connect (\\c), \\set, \\unset, \\echo and, in projects, \\i and \\ir");
       }
     }
     if (step.withResults()) {

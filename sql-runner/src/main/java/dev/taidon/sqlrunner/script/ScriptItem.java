@@ -9,6 +9,9 @@ public sealed interface ScriptItem {
   /** Where the item starts in the script: 1-based line and column. */
   Position position();
 
+  /** The file it comes from, for project scripts and what they include; empty for a cell. */
+  String source();
+
   /**
    * An SQL statement as psql would send it: from its first significant character (leading
    * whitespace and {@code --} comments dropped) through its terminating semicolon, if it has one.
@@ -16,17 +19,19 @@ public sealed interface ScriptItem {
    * @param sql the statement text
    * @param copyData for {@code COPY … FROM STDIN}, the data lines that followed it, without the
    *     terminating {@code \.} line
+   * @param segments where the pieces of {@code sql} stand in the script (see {@link #positionAt})
+   * @param source the file it comes from; empty for a cell
    */
-  record Statement(String sql, Position position, Optional<List<String>> copyData, List<Segment> segments)
+  record Statement(String sql, Position position, Optional<List<String>> copyData, List<Segment> segments, String source)
       implements ScriptItem {
 
     public Statement {
       segments = List.copyOf(segments);
     }
 
-    /** A statement whose text is one contiguous piece of the script, starting at {@code position}. */
+    /** A statement of a cell whose text is one contiguous piece of it, starting at {@code position}. */
     public Statement(String sql, Position position, Optional<List<String>> copyData) {
-      this(sql, position, copyData, List.of(new Segment(0, position)));
+      this(sql, position, copyData, List.of(new Segment(0, position)), "");
     }
 
     /**
@@ -65,7 +70,12 @@ public sealed interface ScriptItem {
    * @param name the command without its backslash, e.g. {@code connect} or {@code c}
    * @param arguments the rest of the line, split on whitespace with quotes honoured
    */
-  record MetaCommand(String name, List<String> arguments, Position position) implements ScriptItem {}
+  record MetaCommand(String name, List<String> arguments, Position position, String source) implements ScriptItem {
+
+    public MetaCommand(String name, List<String> arguments, Position position) {
+      this(name, arguments, position, "");
+    }
+  }
 
   /** A 1-based line and column. */
   record Position(int line, int column) {}

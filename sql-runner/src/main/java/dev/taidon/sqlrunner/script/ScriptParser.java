@@ -35,6 +35,9 @@ public final class ScriptParser {
       "(?is)^\\s*copy\\b.*\\bfrom\\s+stdin\\b.*");
 
   private final String text;
+  private final String source;
+  private final ScriptContext context;
+  private final int depth;
   private final List<ScriptItem> items = new ArrayList<>();
   private int pos;
   private int line = 1;
@@ -50,8 +53,11 @@ public final class ScriptParser {
   /** Where the last piece taken into the statement ended in the text. */
   private int takenUntil = -1;
 
-  private ScriptParser(String text) {
+  private ScriptParser(String text, String source, ScriptContext context, int depth) {
     this.text = text;
+    this.source = source;
+    this.context = context;
+    this.depth = depth;
   }
 
   /**
@@ -61,11 +67,41 @@ public final class ScriptParser {
    *     quote, comment or COPY data block, or for oversized input
    */
   public static List<ScriptItem> parse(String text) {
+    return parse(text, "", null);
+  }
+
+  /**
+   * Parses a cell or script in a context: {@code \set} variables are set as they are met and
+   * {@code :name}, {@code :'name'} and {@code :"name"} outside quotes and comments are replaced by
+   * their values, as psql does; with a project context, {@code \i} and {@code \ir} are replaced
+   * by the items of the files they name.
+   *
+   * @param source the file the text comes from, for positions and errors; empty for a cell
+   * @param context the session-long state, or {@code null} for none (no substitution, no includes)
+   */
+  public static List<ScriptItem> parse(String text, String source, ScriptContext context) {
+    return parse(text, source, context, 0);
+  }
+
+  private static List<ScriptItem> parse(String text, String source, ScriptContext context, int depth) {
     if (text.length() > MAX_CHARS) {
       throw new TaidonException(ErrorCode.PAYLOAD_TOO_LARGE, "a script may hold at most " + MAX_CHARS + " characters");
     }
-    ScriptParser parser = new ScriptParser(text);
-    parser.run();
+    if (depth > ScriptContext.MAX_INCLUDE_DEPTH) {
+      throw ScriptContext.tooDeep(source);
+    }
+    if (context != null) {
+      context.parsed(text);
+    }
+    ScriptParser parser = new ScriptParser(text, source, context, depth);
+    try {
+      parser.run();
+    } catch (TaidonException e) {
+      if (source.isEmpty() || e.getMessage().startsWith(source + ":")) {
+        throw e;
+      }
+      throw new TaidonException(e.code(), source + ": " + e.getMessage(), e);
+    }
     return List.copyOf(parser.items);
   }
 
@@ -92,6 +128,8 @@ public final class ScriptParser {
         collectDollarQuoted(dollarTag().get());
       } else if (c == '\\') {
         metaCommand();
+      } else if (c == ':' && context != null && substitute()) {
+        // A variable's value went into the statement.
       } else if (c == '(') {
         parenDepth++;
         take(1);
@@ -234,6 +272,9 @@ public final class ScriptParser {
       throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "line " + at.line() + ": a backslash without a meta-command");
     }
     List<String> words = MetaArguments.split(command);
+    if (context != null) {
+      words = words.stream().map(this::substituteWord).toList();
+    }
     String name = words.getFirst();
     if (name.equals("g") || name.equals(";")) {
       if (!buffer.toString().isBlank()) {
@@ -241,7 +282,100 @@ public final class ScriptParser {
       }
       return;
     }
-    items.add(new ScriptItem.MetaCommand(name, List.copyOf(words.subList(1, words.size())), at));
+    List<String> arguments = List.copyOf(words.subList(1, words.size()));
+    if (context != null && applyInContext(name, arguments, at)) {
+      return;
+    }
+    items.add(new ScriptItem.MetaCommand(name, arguments, at, source));
+  }
+
+  /**
+   * Applies {@code \set}, {@code \\unset}, {@code \i} and {@code \ir} to the context; returns
+   * whether the command was an include, whose items replace it.
+   */
+  private boolean applyInContext(String name, List<String> arguments, ScriptItem.Position at) {
+    switch (name) {
+      case "set" -> {
+        if (!arguments.isEmpty()) {
+          context.set(arguments.getFirst(), String.join("", arguments.subList(1, arguments.size())));
+        }
+      }
+      case "unset" -> {
+        if (!arguments.isEmpty()) {
+          context.unset(arguments.getFirst());
+        }
+      }
+      case "i", "include", "ir", "include_relative" -> {
+        if (context.includes().isEmpty()) {
+          return false;
+        }
+        if (arguments.size() != 1) {
+          throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "line " + at.line() + ": \\" + name
+              + " takes one file name");
+        }
+        boolean relative = name.startsWith("ir") || name.equals("include_relative");
+        ScriptContext.Included included = context.includes().get().resolve(source, arguments.getFirst(), relative);
+        items.addAll(parse(included.text(), included.source(), context, depth + 1));
+        return true;
+      }
+      default -> { }
+    }
+    return false;
+  }
+
+  /**
+   * At a colon outside quotes: a variable reference psql would replace. Returns false, changing
+   * nothing, when it is none (a cast {@code ::}, an undefined variable, a lone colon).
+   */
+  private boolean substitute() {
+    if (peek(1) == ':') {
+      take(2);
+      return true;
+    }
+    char quote = peek(1);
+    int nameStart = quote == '\'' || quote == '"' ? pos + 2 : pos + 1;
+    int nameEnd = nameStart;
+    while (nameEnd < text.length() && (Character.isLetterOrDigit(text.charAt(nameEnd)) || text.charAt(nameEnd) == '_')) {
+      nameEnd++;
+    }
+    if (nameEnd == nameStart) {
+      return false;
+    }
+    boolean quoted = quote == '\'' || quote == '"';
+    if (quoted && (nameEnd >= text.length() || text.charAt(nameEnd) != quote)) {
+      return false;
+    }
+    java.util.Optional<String> value = context.variable(text.substring(nameStart, nameEnd));
+    if (value.isEmpty()) {
+      return false;
+    }
+    String replacement = quote == '\'' ? literal(value.get()) : quote == '"' ? identifier(value.get()) : value.get();
+    if (buffer.isEmpty()) {
+      start = here();
+    }
+    segments.add(new ScriptItem.Segment(buffer.length(), here()));
+    buffer.append(replacement);
+    advance((quoted ? nameEnd + 1 : nameEnd) - pos);
+    takenUntil = -1;
+    return true;
+  }
+
+  /** A meta-command argument that is a whole variable reference, replaced by its value. */
+  private String substituteWord(String word) {
+    if (word.length() > 1 && word.charAt(0) == ':' && word.substring(1).matches("[A-Za-z0-9_]+")) {
+      return context.variable(word.substring(1)).orElse(word);
+    }
+    return word;
+  }
+
+  /** What psql's {@code :'name'} makes of a value: a string literal, E'' when it holds backslashes. */
+  static String literal(String value) {
+    String quoted = value.replace("'", "''");
+    return value.contains("\\") ? "E'" + quoted.replace("\\", "\\\\") + "'" : "'" + quoted + "'";
+  }
+
+  static String identifier(String value) {
+    return "\"" + value.replace("\"", "\"\"") + "\"";
   }
 
   private void finishStatement() {
@@ -256,7 +390,7 @@ public final class ScriptParser {
     if (COPY_FROM_STDIN.matcher(withoutComments(sql)).matches()) {
       copyData = Optional.of(copyData(at));
     }
-    items.add(new ScriptItem.Statement(sql, at, copyData, pieces));
+    items.add(new ScriptItem.Statement(sql, at, copyData, pieces, source));
   }
 
   /** The lines after the COPY statement's line, up to a line that is exactly {@code \.}. */
