@@ -11,6 +11,7 @@ import org.springframework.util.unit.DataSize;
  * Settings of the public edge ({@code taidon.gateway.*}).
  *
  * @param maxRequestSize the largest request body the API accepts; larger ones are refused with 413
+ * @param maxUploadSize the largest project upload ({@code POST /api/v1/projects}) accepted
  * @param corsOrigins origins whose pages may call the API from a browser; empty allows none but
  *     the platform's own
  * @param accountRate API requests per second an account may sustain
@@ -21,6 +22,7 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("taidon.gateway")
 public record GatewaySettings(
     @DefaultValue("1MB") DataSize maxRequestSize,
+    @DefaultValue("16MB") DataSize maxUploadSize,
     @DefaultValue List<String> corsOrigins,
     @DefaultValue("10") double accountRate,
     @DefaultValue("30") int accountBurst,
@@ -31,6 +33,10 @@ public record GatewaySettings(
     if (maxRequestSize.toBytes() < 1024 || maxRequestSize.toMegabytes() > 512) {
       throw new TaidonException(ErrorCode.INVALID_CONFIGURATION,
           "taidon.gateway.max-request-size must be between 1KB and 512MB, not " + maxRequestSize);
+    }
+    if (maxUploadSize.toBytes() < maxRequestSize.toBytes() || maxUploadSize.toMegabytes() > 512) {
+      throw new TaidonException(ErrorCode.INVALID_CONFIGURATION, "taidon.gateway.max-upload-size must be at least"
+          + " max-request-size and at most 512MB, not " + maxUploadSize);
     }
     corsOrigins = List.copyOf(corsOrigins);
     if (accountRate <= 0 || addressRate <= 0 || accountBurst < 1 || addressBurst < 1) {

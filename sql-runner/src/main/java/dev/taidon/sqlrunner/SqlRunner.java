@@ -18,8 +18,9 @@ public interface SqlRunner {
   /**
    * Checks that {@code owner} may start a worksheet on {@code base} and returns it in canonical form.
    *
-   * @throws dev.taidon.core.TaidonException {@code NOT_FOUND} for an unknown dataset or a state the
-   *     owner may not read; {@code INVALID_ARGUMENT} for a base this platform cannot build
+   * @throws dev.taidon.core.TaidonException {@code NOT_FOUND} for an unknown dataset, project or a
+   *     state the owner may not read; {@code INVALID_ARGUMENT} naming file and line when a project's
+   *     scripts fail (the project's states are built here)
    */
   WorksheetBase checkBase(String owner, WorksheetBase base);
 
@@ -51,6 +52,15 @@ public interface SqlRunner {
    * the worksheet's sandbox, positioned there as a run would position it.
    */
   DatabaseSchema schema(String owner, OwnerKind kind, String worksheetId, java.util.Optional<String> throughCellId);
+
+  /**
+   * Runs a project's {@code test/} scripts (or those its {@code taidon.yaml} lists) on its seeded
+   * state, building that state first if it is not cached.
+   *
+   * @throws dev.taidon.core.TaidonException {@code NOT_FOUND} unless the owner has the project;
+   *     {@code INVALID_ARGUMENT} naming the file and line when a script of its chain fails
+   */
+  ProjectTests testProject(String owner, OwnerKind kind, String projectId);
 
   /** The limits runs of an owner kind are held to. */
   RunLimits limits(OwnerKind kind);

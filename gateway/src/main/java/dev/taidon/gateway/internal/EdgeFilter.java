@@ -27,11 +27,16 @@ final class EdgeFilter extends OncePerRequestFilter {
       + "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
       + "frame-ancestors 'none'; form-action 'self'";
 
+  /** Where projects are uploaded: the one route with its own, larger body limit. */
+  static final String UPLOADS = "/api/v1/projects";
+
   private final long maxRequestBytes;
+  private final long maxUploadBytes;
   private final JsonMapper json;
 
   EdgeFilter(GatewaySettings settings, JsonMapper json) {
     this.maxRequestBytes = settings.maxRequestSize().toBytes();
+    this.maxUploadBytes = settings.maxUploadSize().toBytes();
     this.json = json;
   }
 
@@ -50,28 +55,32 @@ final class EdgeFilter extends OncePerRequestFilter {
     response.setHeader("Referrer-Policy", "no-referrer");
     response.setHeader("Cross-Origin-Opener-Policy", "same-origin");
     response.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()");
-    if (request.getContentLengthLong() > maxRequestBytes) {
-      tooLarge(response);
+    boolean upload = request.getMethod().equals("POST") && request.getRequestURI().equals(UPLOADS);
+    long limit = upload ? maxUploadBytes : maxRequestBytes;
+    String setting = upload ? "taidon.gateway.max-upload-size" : "taidon.gateway.max-request-size";
+    if (request.getContentLengthLong() > limit) {
+      tooLarge(response, limit, setting);
       return;
     }
-    chain.doFilter(new BoundedRequest(request, maxRequestBytes), response);
+    chain.doFilter(new BoundedRequest(request, limit, setting), response);
   }
 
-  private void tooLarge(HttpServletResponse response) throws IOException {
+  private void tooLarge(HttpServletResponse response, long limit, String setting) throws IOException {
     response.setStatus(ErrorCode.PAYLOAD_TOO_LARGE.httpStatus());
     response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
     response.getOutputStream().write(json.writeValueAsBytes(Problems.of(ErrorCode.PAYLOAD_TOO_LARGE,
-        "request bodies are limited to " + maxRequestBytes + " bytes (taidon.gateway.max-request-size)",
-        Map.of("limit", maxRequestBytes))));
+        "request bodies are limited to " + limit + " bytes (" + setting + ")", Map.of("limit", limit))));
   }
 
   /** A request whose body stream fails once more than the limit has been read. */
   private static final class BoundedRequest extends HttpServletRequestWrapper {
     private final long limit;
+    private final String setting;
 
-    BoundedRequest(HttpServletRequest request, long limit) {
+    BoundedRequest(HttpServletRequest request, long limit, String setting) {
       super(request);
       this.limit = limit;
+      this.setting = setting;
     }
 
     @Override
@@ -102,7 +111,7 @@ final class EdgeFilter extends OncePerRequestFilter {
           read += n;
           if (read > limit) {
             throw new dev.taidon.core.TaidonException(ErrorCode.PAYLOAD_TOO_LARGE,
-                "request bodies are limited to " + limit + " bytes (taidon.gateway.max-request-size)");
+                "request bodies are limited to " + limit + " bytes (" + setting + ")");
           }
         }
 

@@ -11,6 +11,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
+import dev.taidon.vcssync.ProjectLimits;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -20,8 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The beans of the gateway role: the public HTTP API and the SPA (served from the frontend jar). */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties({AuthSettings.class, GatewaySettings.class})
-@Import({PlatformController.class, AuthController.class, AuditController.class, WorksheetController.class})
+@EnableConfigurationProperties({AuthSettings.class, GatewaySettings.class, ProjectLimits.class})
+@Import({PlatformController.class, AuthController.class, AuditController.class, WorksheetController.class,
+    ProjectController.class})
 public class GatewayConfiguration {
 
   /** Runs first: headers on every answer, including those of refused requests. */

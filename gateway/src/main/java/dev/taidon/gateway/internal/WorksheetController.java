@@ -187,7 +187,7 @@ class WorksheetController {
     return caller.kind() == AccountKind.REGISTERED ? OwnerKind.REGISTERED : OwnerKind.ANONYMOUS;
   }
 
-  private static AccessTokenVerifier.Caller caller(HttpServletRequest request) {
+  static AccessTokenVerifier.Caller caller(HttpServletRequest request) {
     AccessTokenVerifier.Caller caller = (AccessTokenVerifier.Caller) request.getAttribute(BearerAuthentication.CALLER);
     if (caller == null) {
       throw new TaidonException(ErrorCode.UNAUTHENTICATED, "this call needs an access token");

@@ -31,7 +31,15 @@ final class Chains {
   }
 
   static String scriptDigest(String text) {
-    return FieldDigest.sha256(List.of("script", text));
+    return scriptDigest(List.of(text));
+  }
+
+  /** A script's digest: its text and the text of every file it included, in the order they were read. */
+  static String scriptDigest(List<String> texts) {
+    List<String> fields = new ArrayList<>();
+    fields.add("script");
+    fields.addAll(texts);
+    return FieldDigest.sha256(fields);
   }
 
   /** The state after each cell, in order, starting from {@code base}. */

@@ -18,6 +18,7 @@ import dev.taidon.snapshotcache.StateInfo;
 import dev.taidon.snapshotcache.StoreBackend;
 import dev.taidon.sqlrunner.CellState;
 import dev.taidon.sqlrunner.DatabaseSchema;
+import dev.taidon.sqlrunner.ProjectTests;
 import dev.taidon.sqlrunner.Dataset;
 import dev.taidon.sqlrunner.RunEvent;
 import dev.taidon.sqlrunner.RunLimits;
@@ -27,11 +28,13 @@ import dev.taidon.sqlrunner.SqlRunner;
 import dev.taidon.sqlrunner.internal.wire.TransactionStatus;
 import dev.taidon.sqlrunner.internal.wire.TypeNames;
 import dev.taidon.sqlrunner.internal.wire.WireAddress;
+import dev.taidon.sqlrunner.script.ScriptContext;
 import dev.taidon.sqlrunner.script.ScriptItem;
 import dev.taidon.sqlrunner.script.ScriptParser;
 import dev.taidon.userprofile.Worksheet;
 import dev.taidon.userprofile.WorksheetBase;
 import dev.taidon.userprofile.Worksheets;
+import dev.taidon.vcssync.Projects;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -60,7 +63,6 @@ import tools.jackson.databind.json.JsonMapper;
  * that cheap.
  */
 final class LocalSqlRunner implements SqlRunner {
-  static final String DATASET_BUILDER = "platform:datasets";
   private static final Logger log = LoggerFactory.getLogger(LocalSqlRunner.class);
   private static final Pattern VOLATILE = Pattern.compile("(?i)\\b(now|random|clock_timestamp|statement_timestamp"
       + "|transaction_timestamp|timeofday|gen_random_uuid|uuidv4|uuidv7|current_timestamp|current_time|localtime"
@@ -84,6 +86,11 @@ final class LocalSqlRunner implements SqlRunner {
   private final JsonMapper json;
   private final RunnerMetrics metrics;
   private final ExecutorService workers;
+  private final Projects projects;
+  private final ScriptChains scriptChains;
+  /** Built projects: projects are immutable, so their seeded state only changes if it is evicted. */
+  private final Map<String, Base> projectBases = new ConcurrentHashMap<>();
+  private final Map<String, Object> projectLocks = new ConcurrentHashMap<>();
   private final Map<SandboxId, SandboxSlot> slots = new ConcurrentHashMap<>();
   private final Map<String, SandboxId> worksheetSandboxes = new ConcurrentHashMap<>();
   private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
@@ -94,7 +101,9 @@ final class LocalSqlRunner implements SqlRunner {
 
   LocalSqlRunner(EnvManager envManager, SnapshotCache cache, Worksheets worksheets, AuditLog auditLog, RunStore store,
       StepExecutor executor, SchemaReader schemaReader, TypeNames typeNames, RunnerSettings settings, JsonMapper json,
-      RunnerMetrics metrics, ExecutorService workers) {
+      RunnerMetrics metrics, ExecutorService workers, Projects projects, ScriptChains scriptChains) {
+    this.projects = projects;
+    this.scriptChains = scriptChains;
     this.envManager = envManager;
     this.cache = cache;
     this.worksheets = worksheets;
@@ -124,10 +133,7 @@ final class LocalSqlRunner implements SqlRunner {
 
   @Override
   public WorksheetBase checkBase(String owner, WorksheetBase base) {
-    if (base.project().isPresent()) {
-      throw new TaidonException(ErrorCode.INVALID_ARGUMENT,
-          "project bases are not available on this platform yet: start from a dataset, a state id or an empty database");
-    }
+    base.project().ifPresent(project -> projectBase(owner, project));
     base.dataset().ifPresent(DatasetCatalog::require);
     base.stateId().ifPresent(id -> readableState(owner, new StateId(id)));
     return base;
@@ -153,7 +159,7 @@ final class LocalSqlRunner implements SqlRunner {
       return new Base(state, store.context(state).orElse(rootContext()));
     }
     if (base.project().isPresent()) {
-      checkBase(owner, base);
+      return projectBase(owner, base.project().get());
     }
     return new Base(envManager.rootState(), rootContext());
   }
@@ -170,49 +176,53 @@ final class LocalSqlRunner implements SqlRunner {
 
   private Base loadDataset(DatasetCatalog.Source source) {
     String script = source.script();
-    StateId root = envManager.rootState();
-    String digest = Chains.scriptDigest(script);
-    StateId state = root.child(digest, Chains.SETTINGS_DIGEST);
     synchronized (datasetLocks.computeIfAbsent(source.dataset().id(), id -> new Object())) {
-      Optional<RunStore.StateContext> context = store.context(state);
-      Optional<StateInfo> info = cache.describe(state);
-      if (context.isPresent() && info.map(StateInfo::snapshot).orElse(false)) {
-        return new Base(state, context.get());
+      ScriptChains.Script step = new ScriptChains.Script(source.scriptResource(), ScriptParser.parse(script),
+          Chains.scriptDigest(script));
+      ScriptChains.Built built = scriptChains.build(List.of(step), Optional.empty(), "public",
+          new RunLimits(settings.datasetStatementTimeout(), 0, 0, 64), "dataset " + source.dataset().id());
+      if (cache.describe(built.state()).map(StateInfo::pins).orElse(0) == 0) {
+        cache.pin(built.state());
       }
-      long started = System.nanoTime();
-      SandboxInfo builder = envManager.createSandbox(DATASET_BUILDER, OwnerKind.REGISTERED, root);
-      try {
-        SandboxEndpoint endpoint = envManager.openSandbox(builder.id());
-        try (SandboxSession session = SandboxSession.open(new WireAddress(endpoint.address()), endpoint.user(),
-            endpoint.database())) {
-          List<String> errors = new ArrayList<>();
-          StepExecutor.StepOutcome outcome = executor.execute(new StepExecutor.Step(ScriptParser.parse(script), false,
-                  new RunLimits(settings.datasetStatementTimeout(), 0, 0, 64), "dataset " + source.dataset().id()),
-              session, new RunControl(),
-              event -> {
-                if (event instanceof RunEvent.StatementEnded ended && ended.error().isPresent()) {
-                  errors.add(ended.error().get().message());
-                }
-              });
-          if (outcome.outcome() != StepExecutor.Outcome.SUCCEEDED) {
-            throw new TaidonException(ErrorCode.SANDBOX_FAILED, "the dataset " + source.dataset().id()
-                + " did not load: " + String.join("; ", errors));
-          }
-          RunStore.StateContext loaded = new RunStore.StateContext(session.database(), Map.of());
-          long cost = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-          envManager.publishState(builder.id(), new NewState(state, Optional.of(root), Optional.of(digest), cost,
-              Optional.empty(), "public"));
-          store.saveContext(state, loaded);
-          if (cache.describe(state).map(StateInfo::pins).orElse(0) == 0) {
-            cache.pin(state);
-          }
-          log.info("Loaded dataset {} as state {} in {} ms", source.dataset().id(), state.shortForm(), cost);
-          return new Base(state, store.context(state).orElse(loaded));
-        }
-      } finally {
-        envManager.deleteSandbox(builder.id());
-      }
+      return new Base(built.state(), built.context());
     }
+  }
+
+  /** The project's seeded state, built (from its longest cached prefix) when it is not cached. */
+  private Base projectBase(String owner, String projectId) {
+    Base known = projectBases.get(projectId);
+    if (known != null && scriptChains.stillCached(known.state())) {
+      projects.project(owner, projectId);
+      return known;
+    }
+    synchronized (projectLocks.computeIfAbsent(projectId, id -> new Object())) {
+      ProjectScripts scripts = new ProjectScripts(projects.projectFiles(owner, projectId));
+      ScriptChains.Built built = scriptChains.build(scripts.steps(), Optional.of(owner), "private",
+          new RunLimits(settings.datasetStatementTimeout(), 0, 0, 64), "project " + projectId);
+      Base base = new Base(built.state(), built.context());
+      projectBases.put(projectId, base);
+      return base;
+    }
+  }
+
+  @Override
+  public ProjectTests testProject(String owner, OwnerKind kind, String projectId) {
+    Base seeded = projectBase(owner, projectId);
+    List<ScriptChains.Script> tests = new ProjectScripts(projects.projectFiles(owner, projectId)).tests();
+    List<ProjectTests.ScriptResult> results = new ArrayList<>();
+    long began = System.nanoTime();
+    List<Optional<ScriptChains.Failure>> failures = scriptChains.runEach(
+        new ScriptChains.Built(seeded.state(), seeded.context()), tests, settings.limits(kind));
+    double each = tests.isEmpty() ? 0 : millis(System.nanoTime() - began) / tests.size();
+    for (int i = 0; i < tests.size(); i++) {
+      Optional<ProjectTests.ScriptFailure> failure = failures.get(i).map(f -> new ProjectTests.ScriptFailure(f.sqlstate(),
+          f.message(), f.file(), f.line(), f.column()));
+      results.add(new ProjectTests.ScriptResult(tests.get(i).path(), failure.isEmpty(), each, failure));
+    }
+    int passed = (int) results.stream().filter(ProjectTests.ScriptResult::passed).count();
+    auditLog.append(new AuditEvent("project.tested", owner, Map.of("project", projectId, "passed",
+        Integer.toString(passed), "failed", Integer.toString(results.size() - passed))));
+    return new ProjectTests(projectId, seeded.state().hex(), passed, results.size() - passed, results);
   }
 
   /** Loads every built-in dataset that is not cached yet; failures are logged, learners retry on use. */
@@ -387,7 +397,8 @@ final class LocalSqlRunner implements SqlRunner {
     try {
       store.started(runId, request.owner(), worksheet.id(), request.throughCellId(), states.get(through));
       runs.put(runId, new ActiveRun(request.owner(), control));
-      RunPlan plan = new RunPlan(runId, request, worksheet, base, chain, from, through, began);
+      RunPlan plan = new RunPlan(runId, request, worksheet, base, chain, from, through, began,
+          parseCells(cells.subList(0, through + 1)));
       workers.execute(() -> {
         Optional<Recorded> recorded = Optional.empty();
         try {
@@ -423,7 +434,27 @@ final class LocalSqlRunner implements SqlRunner {
    * last one asked for: cell {@code i} leads to {@code chain[i + 1]}.
    */
   private record RunPlan(String runId, RunRequest request, Worksheet worksheet, Base base, List<StateId> chain,
-      int from, int through, long began) {}
+      int from, int through, long began, List<ParsedCell> cells) {}
+
+  /** A cell as parsed in the worksheet's session context, or why it cannot be. */
+  private record ParsedCell(List<ScriptItem> items, Optional<TaidonException> error) {}
+
+  /**
+   * Parses cells in order with one context, as one psql session reads them: a {@code \set} in a
+   * cell holds in the cells after it.
+   */
+  private static List<ParsedCell> parseCells(List<Worksheet.Cell> cells) {
+    ScriptContext context = ScriptContext.forCells();
+    List<ParsedCell> parsed = new ArrayList<>();
+    for (Worksheet.Cell cell : cells) {
+      try {
+        parsed.add(new ParsedCell(ScriptParser.parse(cell.sql(), "", context), Optional.empty()));
+      } catch (TaidonException unparseable) {
+        parsed.add(new ParsedCell(List.of(), Optional.of(unparseable)));
+      }
+    }
+    return parsed;
+  }
 
   /** Where time went, for the run's timings. */
   private static final class Clock {
@@ -599,10 +630,10 @@ final class LocalSqlRunner implements SqlRunner {
     RunEvent.Mode mode = head ? RunEvent.Mode.executed : RunEvent.Mode.replayed;
     emit.accept(new RunEvent.StepStarted(source.id(), mode));
     long started = System.nanoTime();
-    List<ScriptItem> items;
-    try {
-      items = ScriptParser.parse(source.sql());
-    } catch (TaidonException unparseable) {
+    ParsedCell parsed = plan.cells().get(cell);
+    List<ScriptItem> items = parsed.items();
+    if (parsed.error().isPresent()) {
+      TaidonException unparseable = parsed.error().get();
       emit.accept(new RunEvent.StatementStarted(0, source.sql(), new ScriptItem.Position(1, 1)));
       emit.accept(new RunEvent.StatementEnded(Optional.empty(), Optional.empty(), false, Optional.of(
           new RunEvent.SqlError("42601", unparseable.getMessage(), Optional.empty(), Optional.empty(), Optional.empty(),
@@ -746,7 +777,8 @@ final class LocalSqlRunner implements SqlRunner {
       RunControl control = new RunControl();
       for (int cell = positioning.firstStep(); cell <= through; cell++) {
         RunPlan plan = new RunPlan("schema", new RunRequest(owner, kind, worksheetId, worksheet.cells().get(through).id(),
-            Optional.empty()), worksheet, base, chain, through + 1, through, System.nanoTime());
+            Optional.empty()), worksheet, base, chain, through + 1, through, System.nanoTime(),
+            parseCells(worksheet.cells().subList(0, through + 1)));
         StepResult step = step(plan, slot, endpoint, cell, false, control, event -> { });
         if (!step.outcome().deterministic()) {
           throw new TaidonException(ErrorCode.CONFLICT, "cell " + worksheet.cells().get(cell).id()

@@ -8,6 +8,7 @@ import dev.taidon.sqlrunner.RunnerSettings;
 import dev.taidon.sqlrunner.SqlRunnerRole;
 import dev.taidon.sqlrunner.internal.wire.TypeNames;
 import dev.taidon.userprofile.Worksheets;
+import dev.taidon.vcssync.Projects;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,13 +38,15 @@ public class SqlRunnerConfiguration {
   }
 
   @Bean
-  LocalSqlRunner sqlRunner(EnvManager envManager, SnapshotCache cache, Worksheets worksheets, AuditLog auditLog,
-      JdbcClient jdbc, JsonMapper json, RunnerSettings settings, MeterRegistry registry,
+  LocalSqlRunner sqlRunner(EnvManager envManager, SnapshotCache cache, Worksheets worksheets, Projects projects,
+      AuditLog auditLog, JdbcClient jdbc, JsonMapper json, RunnerSettings settings, MeterRegistry registry,
       ScheduledExecutorService runnerWatchdog, ExecutorService runnerWorkers) {
     TypeNames typeNames = new TypeNames();
-    return new LocalSqlRunner(envManager, cache, worksheets, auditLog, new RunStore(jdbc, json),
-        new StepExecutor(runnerWatchdog, typeNames, json), new SchemaReader(json), typeNames, settings, json,
-        new RunnerMetrics(registry), runnerWorkers);
+    RunStore store = new RunStore(jdbc, json);
+    StepExecutor executor = new StepExecutor(runnerWatchdog, typeNames, json);
+    return new LocalSqlRunner(envManager, cache, worksheets, auditLog, store, executor, new SchemaReader(json), typeNames,
+        settings, json, new RunnerMetrics(registry), runnerWorkers, projects,
+        new ScriptChains(envManager, cache, store, executor));
   }
 
   /**

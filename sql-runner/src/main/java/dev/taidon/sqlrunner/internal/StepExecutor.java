@@ -203,14 +203,14 @@ final class StepExecutor {
         String database = arguments.isEmpty() || arguments.getFirst().equals("-")
             ? session.database() : arguments.getFirst();
         if (arguments.size() > 1 && !arguments.get(1).equals("-") && !arguments.get(1).equals(session.user())) {
-          return metaError(step, emit, started, meta, "\\connect as another user is not supported: sandboxes"
+          return metaError(step, emit, started, meta, index, "\\connect as another user is not supported: sandboxes"
               + " run every session as " + session.user());
         }
         try {
           session.connect(database);
         } catch (WireException refused) {
           String reason = refused.serverMessage().map(ServerMessage::message).orElse(refused.getMessage());
-          return metaError(step, emit, started, meta, "connection to database \"" + database + "\" failed: " + reason);
+          return metaError(step, emit, started, meta, index, "connection to database \"" + database + "\" failed: " + reason);
         }
         if (step.withResults()) {
           emit.accept(new RunEvent.Notice("INFO", "You are now connected to database \"" + database + "\" as user \""
@@ -221,7 +221,7 @@ final class StepExecutor {
         // Applied by the parser, which substitutes variables as psql's lexer does.
       }
       case "i", "include", "ir", "include_relative" -> {
-        return metaError(step, emit, started, meta, "\\" + meta.name() + " includes files of a project; a cell"
+        return metaError(step, emit, started, meta, index, "\\" + meta.name() + " includes files of a project; a cell"
             + " has none (" + step.source() + ", line " + meta.position().line() + ")");
       }
       case "echo", "qecho" -> {
@@ -230,7 +230,7 @@ final class StepExecutor {
         }
       }
       default -> {
-        return metaError(step, emit, started, meta, "\\" + meta.name() + " is not supported (" + step.source()
+        return metaError(step, emit, started, meta, index, "\\" + meta.name() + " is not supported (" + step.source()
             + ", line " + meta.position().line() + "): the runner supports \\connect (\\c), \\set, \\unset, \\echo and, in projects, \\i and \\ir");
       }
     }
@@ -241,10 +241,10 @@ final class StepExecutor {
     return Outcome.SUCCEEDED;
   }
 
-  private Outcome metaError(Step step, Consumer<RunEvent> emit, long started, ScriptItem.MetaCommand meta,
+  private Outcome metaError(Step step, Consumer<RunEvent> emit, long started, ScriptItem.MetaCommand meta, int index,
       String message) {
     if (!step.withResults()) {
-      emit.accept(new RunEvent.StatementStarted(0, "\\" + meta.name() + " " + String.join(" ", meta.arguments()),
+      emit.accept(new RunEvent.StatementStarted(index, "\\" + meta.name() + " " + String.join(" ", meta.arguments()),
           meta.position()));
     }
     emit.accept(new RunEvent.StatementEnded(Optional.empty(), Optional.empty(), false,
