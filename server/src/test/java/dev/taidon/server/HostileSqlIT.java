@@ -8,8 +8,6 @@ import dev.taidon.testkit.TestDirectories;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,19 +100,22 @@ class HostileSqlIT {
 
   @Test
   void anotherLearnersRunsGoOnWhileOneBurnsItsTime() throws Exception {
+    Learner bystander = Learner.anonymous(server);
+    String own = bystander.worksheet(null);
+    bystander.cells(own, "warm", "SELECT 1", "calm", "CREATE TABLE calm AS SELECT 1 AS x; SELECT count(*) FROM calm");
+    bystander.run(own, "warm");
     Learner burner = Learner.anonymous(server);
     String burning = burner.worksheet(null);
     burner.cells(burning, "burn", "DO $$ BEGIN LOOP END LOOP; END $$");
-    CompletableFuture<JsonNode> burn = CompletableFuture.supplyAsync(() -> burner.run(burning, "burn"));
-    Learner bystander = Learner.anonymous(server);
-    String own = bystander.worksheet(null);
-    bystander.cells(own, "calm", "CREATE TABLE calm AS SELECT 1 AS x; SELECT count(*) FROM calm");
-    Thread.sleep(200);
-    JsonNode calm = bystander.run(own, "calm");
-    assertThat(burn).as("the burning run is still going when the other learner's run is done").isNotDone();
-    assertThat(calm.path("outcome").asString()).isEqualTo("succeeded");
-    assertThat(lastStatements(calm).get(1).path("rows").get(0).get(0).asString()).isEqualTo("1");
-    assertThat(lastStatements(burn.get(30, TimeUnit.SECONDS)).get(0).at("/error/sqlstate").asString()).isEqualTo("57014");
+    try (Learner.LiveRun burn = burner.runLive(burning, "burn")) {
+      burn.await("statement");
+      JsonNode calm = bystander.run(own, "calm");
+      assertThat(calm.path("outcome").asString()).isEqualTo("succeeded");
+      assertThat(lastStatements(calm).get(1).path("rows").get(0).get(0).asString()).isEqualTo("1");
+      JsonNode burnt = burn.await("statementEnd");
+      assertThat(burnt.at("/error/sqlstate").asString()).as("the loop was cut off at its limit, after the other run")
+          .isEqualTo("57014");
+    }
   }
 
   @Test

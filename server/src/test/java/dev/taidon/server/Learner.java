@@ -105,6 +105,51 @@ final class Learner {
     return steps.get(steps.size() - 1).path("statements");
   }
 
+  /** A run whose NDJSON events are read as they come. */
+  static final class LiveRun implements AutoCloseable {
+    private final java.io.BufferedReader lines;
+
+    LiveRun(java.io.InputStream body) {
+      this.lines = new java.io.BufferedReader(new java.io.InputStreamReader(body, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Reads events until one of kind {@code event} and returns it; fails if the run ends first. */
+    JsonNode await(String event) throws java.io.IOException {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        JsonNode node = JSON.readTree(line);
+        if (node.path("event").asString().equals(event)) {
+          return node;
+        }
+      }
+      throw new AssertionError("the run ended without a '" + event + "' event");
+    }
+
+    /** Every event still to come. */
+    List<JsonNode> rest() throws java.io.IOException {
+      List<JsonNode> events = new ArrayList<>();
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        events.add(JSON.readTree(line));
+      }
+      return events;
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      lines.close();
+    }
+  }
+
+  /** Starts a run with {@code Accept: application/x-ndjson} and returns as soon as the answer begins. */
+  LiveRun runLive(String worksheet, String through) throws Exception {
+    HttpResponse<java.io.InputStream> response = java.net.http.HttpClient.newHttpClient().send(
+        request("/api/v1/worksheets/" + worksheet + "/run").header("Content-Type", "application/json")
+            .header("Accept", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("through", through)))).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return new LiveRun(response.body());
+  }
+
   /** Runs with {@code Accept: application/x-ndjson} and returns the events. */
   List<JsonNode> runStreaming(String worksheet, String through) {
     HttpResponse<String> response = server.send(request("/api/v1/worksheets/" + worksheet + "/run")

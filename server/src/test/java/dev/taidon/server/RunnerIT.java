@@ -7,19 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taidon.testkit.ServerProcess;
 import dev.taidon.testkit.TestDirectories;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
@@ -230,21 +222,13 @@ class RunnerIT {
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "sleepy", "SELECT 1; SELECT pg_sleep(1.2); SELECT pg_sleep(1.2); SELECT 2;", "next",
         "SELECT 'after cancel'");
-    HttpClient http = HttpClient.newHttpClient();
-    String token = learner.token();
-    HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(
-            server.baseUrl().resolve("/api/v1/worksheets/" + worksheet + "/run"))
-        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-        .header("Accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString("{\"through\":\"sleepy\"}"))
-        .build(), HttpResponse.BodyHandlers.ofInputStream());
-    BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
-    JsonNode started = Learner.JSON.readTree(lines.readLine());
-    assertThat(started.path("event").asString()).isEqualTo("run");
-    String runId = started.path("runId").asString();
-    assertThat(learner.post("/api/v1/runs/" + runId + "/cancel", "").statusCode()).isEqualTo(202);
-    List<JsonNode> rest = new ArrayList<>();
-    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-      rest.add(Learner.JSON.readTree(line));
+    List<JsonNode> rest;
+    String runId;
+    try (Learner.LiveRun run = learner.runLive(worksheet, "sleepy")) {
+      runId = run.await("run").path("runId").asString();
+      run.await("statement");
+      assertThat(learner.post("/api/v1/runs/" + runId + "/cancel", "").statusCode()).isEqualTo(202);
+      rest = run.rest();
     }
     JsonNode end = rest.getLast();
     assertThat(end.path("event").asString()).isEqualTo("end");
@@ -260,10 +244,12 @@ class RunnerIT {
     Learner learner = Learner.anonymous(server);
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "slow", "SELECT pg_sleep(1)");
-    CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(() -> learner.run(worksheet, "slow"));
-    Thread.sleep(400);
-    assertProblem(learner.post("/api/v1/worksheets/" + worksheet + "/run", Map.of("through", "slow")), 409, "conflict");
-    assertThat(first.get(30, TimeUnit.SECONDS).path("outcome").asString()).isEqualTo("succeeded");
+    try (Learner.LiveRun first = learner.runLive(worksheet, "slow")) {
+      first.await("statement");
+      assertProblem(learner.post("/api/v1/worksheets/" + worksheet + "/run", Map.of("through", "slow")), 409,
+          "conflict");
+      assertThat(first.await("end").path("outcome").asString()).isEqualTo("succeeded");
+    }
   }
 
   @Test
