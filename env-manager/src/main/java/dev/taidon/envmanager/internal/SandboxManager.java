@@ -289,8 +289,17 @@ final class SandboxManager implements EnvManager {
     SandboxId id = row.id();
     Presence actual = runtime.presence(id);
     if (row.presence() == Presence.HOT && actual != Presence.HOT) {
-      log.warn("Sandbox {} was hot but its server is gone; it restarts on next use", id);
-      markPresence(id, actual);
+      // Seen without the lock, this may be a stop, reset or deletion in progress: look again under it.
+      withLock(id, () -> {
+        Optional<Row> current = jdbc.sql("SELECT * FROM env_manager.sandbox WHERE id = ?").param(id.value())
+            .query(SandboxManager::row).optional();
+        Presence now = runtime.presence(id);
+        if (current.isPresent() && current.get().presence() == Presence.HOT && now != Presence.HOT) {
+          log.warn("Sandbox {} was hot but its server is gone; it restarts on next use", id);
+          markPresence(id, now);
+        }
+        return null;
+      });
       return;
     }
     // Only a running server writes; a stopped sandbox cannot grow.

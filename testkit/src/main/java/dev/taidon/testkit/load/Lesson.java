@@ -81,8 +81,11 @@ final class Lesson {
 
   Check check(int cell, JsonNode run) {
     JsonNode steps = run.path("steps");
-    JsonNode statements = steps.get(steps.size() - 1).path("statements");
     String outcome = run.path("outcome").asString();
+    if (steps.isEmpty()) {
+      return new Check("the run planned no steps: outcome " + outcome + ", " + run.path("failure").asString(""), false);
+    }
+    JsonNode statements = steps.get(steps.size() - 1).path("statements");
     if (cell == errorCell()) {
       String sqlstate = statements.path(0).at("/error/sqlstate").asString();
       return "42703".equals(sqlstate) ? new Check(null, true)

@@ -1,0 +1,200 @@
+package dev.taidon.bench;
+
+import dev.taidon.core.ProcessIdentity;
+import dev.taidon.envmanager.EnvManager;
+import dev.taidon.envmanager.OwnerKind;
+import dev.taidon.envmanager.SandboxEndpoint;
+import dev.taidon.envmanager.SandboxInfo;
+import dev.taidon.server.TaidonServer;
+import dev.taidon.testkit.LoopFileSystem;
+import dev.taidon.testkit.PostgresProcesses;
+import dev.taidon.testkit.TestDirectories;
+import dev.taidon.testkit.load.LoadDriver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code ./taidon bench load}: learners arriving over a ramp and working on dataset worksheets
+ * through the public API of the whole platform in this JVM (all-in-one), with the sandbox and
+ * memory picture sampled every ten seconds. Baseline in the same run: {@code SELECT 1} over raw JDBC
+ * on a sandbox.
+ */
+final class LoadBenchmark implements Bench.Benchmark {
+  private static final Duration SAMPLE_EVERY = Duration.ofSeconds(10);
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Override
+  public String description() {
+    return "learners on dataset worksheets at once (options: --users N, default 1000 with 10% registered; "
+        + "--minutes M, default 10; --ramp-seconds S, default 120; --think-seconds T, default 5)";
+  }
+
+  @Override
+  public void run(String[] args) throws Exception {
+    int users = option(args, "--users", 1000);
+    int minutes = option(args, "--minutes", 10);
+    int ramp = option(args, "--ramp-seconds", 120);
+    int think = option(args, "--think-seconds", 5);
+    int registered = users / 10;
+    Path base = TestDirectories.create("bench-load");
+    LoopFileSystem fileSystem = ProcessIdentity.isRoot() ? LoopFileSystem.btrfs(32 * 1024) : null;
+    Path dataRoot = fileSystem == null ? base : fileSystem.root();
+    ConfigurableApplicationContext platform = TaidonServer.start("--data-dir=" + dataRoot.resolve("data"), "--port=0",
+        "--taidon.engine-directory=" + TestDirectories.SHARED_ENGINE, "--taidon.store.loop-image=false",
+        "--taidon.gateway.address-rate=100000", "--taidon.gateway.address-burst=100000",
+        "--logging.level.root=warn");
+    List<String> samples = new ArrayList<>();
+    ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    try {
+      URI url = URI.create("http://localhost:" + ((WebServerApplicationContext) platform).getWebServer().getPort());
+      Samples baseline = baseline(platform.getBean(EnvManager.class));
+      long[] cpu = {cpuTicks()[0], cpuTicks()[1]};
+      long began = System.nanoTime();
+      sampler.scheduleAtFixedRate(() -> samples.add(sample(url, dataRoot, began, cpu)), 0, SAMPLE_EVERY.toSeconds(),
+          TimeUnit.SECONDS);
+      LoadDriver.Report report = LoadDriver.run(url, new LoadDriver.Config(users - registered, registered,
+          Duration.ofSeconds(ramp), Duration.ofMinutes(minutes), Duration.ofSeconds(think), 42));
+      sampler.shutdownNow();
+      samples.add(sample(url, dataRoot, began, cpu));
+      print(report, baseline, samples, metrics(url), users, registered, minutes, fileSystem != null);
+    } finally {
+      sampler.shutdownNow();
+      platform.close();
+      PostgresProcesses.servingBelow(dataRoot).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+      if (fileSystem != null) {
+        fileSystem.close();
+      }
+      TestDirectories.delete(base);
+    }
+  }
+
+  private static int option(String[] args, String name, int fallback) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return fallback;
+  }
+
+  private static Samples baseline(EnvManager envManager) throws Exception {
+    SandboxInfo sandbox = envManager.createSandbox("bench-baseline", OwnerKind.REGISTERED, envManager.rootState());
+    SandboxEndpoint endpoint = envManager.openSandbox(sandbox.id());
+    Samples jdbc = new Samples("raw JDBC: SELECT 1 on an idle sandbox");
+    try (Connection connection = DriverManager.getConnection(endpoint.jdbcUrl(), endpoint.user(), "");
+        Statement statement = connection.createStatement()) {
+      for (int i = 0; i < 200; i++) {
+        long started = System.nanoTime();
+        try (ResultSet rows = statement.executeQuery("SELECT 1")) {
+          rows.next();
+        }
+        jdbc.add(System.nanoTime() - started);
+      }
+    }
+    envManager.deleteSandbox(sandbox.id());
+    return jdbc;
+  }
+
+  /** One line of the picture over time: sandboxes by presence, memory, CPU. */
+  private String sample(URI url, Path dataRoot, long began, long[] cpu) {
+    try {
+      String metrics = metrics(url);
+      long[] now = cpuTicks();
+      double busy = now[1] - cpu[1] == 0 ? 0 : 100.0 * (now[0] - cpu[0]) / (now[1] - cpu[1]);
+      cpu[0] = now[0];
+      cpu[1] = now[1];
+      long postgresKib = PostgresProcesses.servingBelow(dataRoot).stream().mapToLong(ProcessMemory::familyPssKib).sum();
+      return String.format("  %5ds  hot %4.0f  warm %4.0f  cold %4.0f  platform RSS %6.0f MiB  PostgreSQL PSS %7.0f MiB  CPU %3.0f%%",
+          (System.nanoTime() - began) / 1_000_000_000L, gauge(metrics, "taidon_sandboxes", "presence=\"hot\""),
+          gauge(metrics, "taidon_sandboxes", "presence=\"warm\""), gauge(metrics, "taidon_sandboxes", "presence=\"cold\""),
+          ProcessMemory.rssKib(ProcessHandle.current().pid()) / 1024.0, postgresKib / 1024.0, busy);
+    } catch (RuntimeException e) {
+      return "  sample failed: " + e.getMessage();
+    }
+  }
+
+  /** Busy and total jiffies of all processors, from /proc/stat. */
+  private static long[] cpuTicks() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < fields.length; i++) {
+        total += Long.parseLong(fields[i]);
+      }
+      long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+      return new long[] {total - idle, total};
+    } catch (java.io.IOException e) {
+      return new long[] {0, 0};
+    }
+  }
+
+  private String metrics(URI url) {
+    try {
+      return http.send(HttpRequest.newBuilder(url.resolve("/actuator/prometheus")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (java.io.IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  private static double gauge(String metrics, String name, String label) {
+    Matcher matcher = Pattern.compile("(?m)^" + name + "(?:_total)?\\{[^}]*" + Pattern.quote(label)
+        + "[^}]*} ([0-9.E+-]+)$").matcher(metrics);
+    double sum = 0;
+    while (matcher.find()) {
+      sum += Double.parseDouble(matcher.group(1));
+    }
+    return sum;
+  }
+
+  private static void print(LoadDriver.Report report, Samples baseline, List<String> samples, String metrics, int users,
+      int registered, int minutes, boolean btrfs) {
+    double seconds = report.elapsed().toMillis() / 1000.0;
+    System.out.printf("load: %d learners (%d registered), %d min each, store %s, %d processors, %.0f s in all%n", users,
+        registered, minutes, btrfs ? "btrfs loop image" : "of the data directory", Runtime.getRuntime().availableProcessors(),
+        seconds);
+    System.out.printf("  %d requests, %.1f per second; %d unexpected errors; %d intended SQL errors came back as errors%n",
+        report.requests(), report.requests() / seconds, report.unexpectedErrors(), report.intendedErrors());
+    System.out.println(baseline.line(null));
+    for (LoadDriver.Kind kind : LoadDriver.Kind.values()) {
+      int count = report.latencies().getOrDefault(kind, List.of()).size();
+      if (count > 0) {
+        System.out.printf("  %-16s n=%-6d p50 %8.1f ms   p95 %8.1f ms   p99 %8.1f ms   failed %d%n", kind, count,
+            report.percentile(kind, 50), report.percentile(kind, 95), report.percentile(kind, 99),
+            report.failures().getOrDefault(kind, 0));
+      }
+    }
+    double executed = gauge(metrics, "taidon_runner_steps", "mode=\"executed\"");
+    double replayed = gauge(metrics, "taidon_runner_steps", "mode=\"replayed\"");
+    double restores = gauge(metrics, "taidon_runner_restore_duration_seconds_count", "");
+    System.out.printf("  steps executed %.0f, replayed %.0f (%.1f%% of all steps); restores from the cache %.0f%n",
+        executed, replayed, executed + replayed == 0 ? 0 : 100 * replayed / (executed + replayed), restores);
+    System.out.printf("  goals: p99 of a trivial query %.1f ms (at most 250), p99 of a new learner's first result %.1f ms "
+        + "(at most 500)%n", report.percentile(LoadDriver.Kind.RUN_TRIVIAL, 99),
+        report.percentile(LoadDriver.Kind.FIRST_RESULT, 99));
+    System.out.println("  over time:");
+    samples.forEach(System.out::println);
+    report.unexpected().stream().limit(10).forEach(problem -> System.out.println("  unexpected: " + problem));
+  }
+}
