@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -70,6 +71,34 @@ public class ProblemResponses {
       }
     }
     return unexpected(error);
+  }
+
+  /**
+   * The control database could not serve in time (its pool is exhausted, or it is down): 503 with
+   * a short {@code Retry-After}, since such overload passes, rather than an incident.
+   */
+  @ExceptionHandler({DataAccessResourceFailureException.class, java.sql.SQLTransientConnectionException.class})
+  public ResponseEntity<ProblemDetail> controlDatabaseUnavailable(Exception error) {
+    log.warn("the control database did not serve a request in time: {}", error.getMessage());
+    return taidon(new TaidonException(ErrorCode.CONTROL_DATABASE_UNAVAILABLE,
+        "the platform is overloaded or its control database is unreachable; retry in a moment",
+        Map.of("retryAfterSeconds", 2), error));
+  }
+
+  /**
+   * The answer for an exception that reached the container rather than a handler (thrown by a
+   * filter): the same answer a handler's exception would get.
+   */
+  public ResponseEntity<ProblemDetail> forThrowable(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof TaidonException refused) {
+        return taidon(refused);
+      }
+      if (cause instanceof DataAccessResourceFailureException || cause instanceof java.sql.SQLTransientConnectionException) {
+        return controlDatabaseUnavailable((Exception) cause);
+      }
+    }
+    return error instanceof Exception exception ? unexpected(exception) : unexpected(new RuntimeException(error));
   }
 
   /** Spring's own web exceptions (404, 405, 406, 415, …) describe themselves as {@link ErrorResponse}. */

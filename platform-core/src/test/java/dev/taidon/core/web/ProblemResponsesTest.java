@@ -1,0 +1,38 @@
+package dev.taidon.core.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+
+class ProblemResponsesTest {
+  private final ProblemResponses responses = new ProblemResponses();
+
+  @Test
+  void anExhaustedControlDatabasePoolIsAServiceUnavailableToRetryNotAnIncident() {
+    ResponseEntity<ProblemDetail> answer = responses.forThrowable(new RuntimeException("filter failed",
+        new CannotGetJdbcConnectionException("no connection", new java.sql.SQLTransientConnectionException("timeout"))));
+    assertThat(answer.getStatusCode().value()).isEqualTo(503);
+    assertThat(answer.getHeaders().getFirst("Retry-After")).isEqualTo("2");
+    assertThat(answer.getBody().getProperties()).containsEntry("code", "control-database-unavailable");
+  }
+
+  @Test
+  void aTypedErrorThrownByAFilterKeepsItsCode() {
+    ResponseEntity<ProblemDetail> answer = responses.forThrowable(new IllegalStateException("wrapped",
+        new TaidonException(ErrorCode.PAYLOAD_TOO_LARGE, "too big")));
+    assertThat(answer.getStatusCode().value()).isEqualTo(413);
+    assertThat(answer.getBody().getDetail()).isEqualTo("too big");
+  }
+
+  @Test
+  void anythingElseIsAnIncidentWithoutItsMessage() {
+    ResponseEntity<ProblemDetail> answer = responses.forThrowable(new IllegalStateException("secret internals"));
+    assertThat(answer.getStatusCode().value()).isEqualTo(500);
+    assertThat(answer.getBody().getDetail()).doesNotContain("secret").contains("incident");
+  }
+}
