@@ -23,6 +23,8 @@ import org.springframework.util.unit.DataSize;
  *     published only when running it took at least this long; other backends publish every step
  * @param readOnlyPublishAbove a step that changed no data is published only when running it took at
  *     least this long (replaying it is cheaper than storing it otherwise)
+ * @param sessionIdle a sandbox's session unused this long is closed (a transaction left open in it
+ *     is lost, and the next run replays from the last published state)
  * @param prebuildDatasets whether the built-in datasets are loaded into the cache at start, in the
  *     background, rather than when a learner first asks for one
  */
@@ -37,10 +39,12 @@ public record RunnerSettings(
     @DefaultValue("5m") Duration datasetStatementTimeout,
     @DefaultValue("1s") Duration publishEveryStepAbove,
     @DefaultValue("50ms") Duration readOnlyPublishAbove,
+    @DefaultValue("10m") Duration sessionIdle,
     @DefaultValue("true") boolean prebuildDatasets) {
 
   public RunnerSettings {
-    for (Duration timeout : new Duration[] {anonymousStatementTimeout, registeredStatementTimeout, datasetStatementTimeout}) {
+    for (Duration timeout : new Duration[] {anonymousStatementTimeout, registeredStatementTimeout, datasetStatementTimeout,
+        sessionIdle}) {
       if (timeout.toMillis() < 10) {
         throw invalid("taidon.runner timeouts must be at least 10ms, not " + timeout);
       }

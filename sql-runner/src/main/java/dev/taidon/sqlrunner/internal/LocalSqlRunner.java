@@ -795,6 +795,36 @@ final class LocalSqlRunner implements SqlRunner {
     }
   }
 
+  /**
+   * Closes the sessions of sandboxes nobody ran anything on for {@code idle}, and forgets those
+   * sandboxes if they no longer exist (their account expired). A session's socket stays open until closed here, even after env-manager
+   * stopped its server for being idle. Returns how many sessions it closed.
+   */
+  int closeIdleSessions(Duration idle) {
+    int closed = 0;
+    for (SandboxSlot slot : List.copyOf(slots.values())) {
+      if (slot.session == null || System.nanoTime() - slot.lastUsedNanos < idle.toNanos() || !slot.permit.tryAcquire()) {
+        continue;
+      }
+      try {
+        slot.closeSession();
+        closed++;
+        if (envManager.sandboxesOf(slot.owner).stream().noneMatch(info -> info.id().equals(slot.id))) {
+          slots.remove(slot.id);
+          worksheetSandboxes.remove(slot.worksheetId, slot.id);
+          if (slots.values().stream().noneMatch(other -> other.owner.equals(slot.owner))) {
+            ownerLocks.remove(slot.owner);
+          }
+        }
+      } catch (RuntimeException e) {
+        log.debug("Could not tidy the session of sandbox {}: {}", slot.id, e.getMessage());
+      } finally {
+        slot.permit.release();
+      }
+    }
+    return closed;
+  }
+
   /** Closes every session: the role is stopping. */
   void closeAll() {
     runs.values().forEach(run -> run.control().cancel());

@@ -1,6 +1,7 @@
 package dev.taidon.sqlrunner.internal;
 
 import dev.taidon.auditlog.AuditLog;
+import dev.taidon.core.role.PeriodicTask;
 import dev.taidon.core.role.RoleService;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.snapshotcache.SnapshotCache;
@@ -10,6 +11,7 @@ import dev.taidon.sqlrunner.internal.wire.TypeNames;
 import dev.taidon.userprofile.Worksheets;
 import dev.taidon.vcssync.Projects;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +49,15 @@ public class SqlRunnerConfiguration {
     return new LocalSqlRunner(envManager, cache, worksheets, auditLog, store, executor, new SchemaReader(json), typeNames,
         settings, json, new RunnerMetrics(registry), runnerWorkers, projects,
         new ScriptChains(envManager, cache, store, executor));
+  }
+
+  /** Sessions unused for {@code taidon.runner.session-idle} are closed, checked twice as often (at most every minute). */
+  @Bean
+  RoleService sessionUpkeep(LocalSqlRunner runner, RunnerSettings settings) {
+    Duration every = settings.sessionIdle().dividedBy(2);
+    Duration interval = every.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : every;
+    return new PeriodicTask(SqlRunnerRole.NAME, "session-upkeep", interval, interval,
+        () -> runner.closeIdleSessions(settings.sessionIdle()));
   }
 
   /**
