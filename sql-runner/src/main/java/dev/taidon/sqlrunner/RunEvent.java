@@ -25,7 +25,8 @@ import tools.jackson.databind.JsonNode;
     @JsonSubTypes.Type(RunEvent.Notice.class),
     @JsonSubTypes.Type(RunEvent.StatementEnded.class),
     @JsonSubTypes.Type(RunEvent.StepEnded.class),
-    @JsonSubTypes.Type(RunEvent.Ended.class)})
+    @JsonSubTypes.Type(RunEvent.Ended.class),
+    @JsonSubTypes.Type(RunEvent.Heartbeat.class)})
 @JsonInclude(JsonInclude.Include.NON_ABSENT)
 public sealed interface RunEvent {
 
@@ -129,6 +130,13 @@ public sealed interface RunEvent {
    */
   @JsonTypeName("end")
   record Ended(String outcome, Timings timings, Optional<String> failure) implements RunEvent {}
+
+  /**
+   * Nothing happened for a while (a long statement runs): sent so that a reader that went away is
+   * noticed, and so that proxies keep the stream open. Carries nothing.
+   */
+  @JsonTypeName("heartbeat")
+  record Heartbeat() implements RunEvent {}
 
   /** Milliseconds spent planning, restoring a cached state, replaying the tail, executing the head, in all. */
   record Timings(double planMs, double restoreMs, double replayMs, double executeMs, double totalMs) {}

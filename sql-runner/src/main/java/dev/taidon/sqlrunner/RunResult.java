@@ -75,6 +75,7 @@ public record RunResult(
         case RunEvent.StatementEnded ended -> statement.end = ended;
         case RunEvent.StepEnded ended -> step.end = ended;
         case RunEvent.Ended ended -> end = ended;
+        case RunEvent.Heartbeat heartbeat -> { }
       }
     }
 

@@ -14,10 +14,14 @@ import java.util.stream.StreamSupport;
  * Carries a run's events from the thread executing it to whoever reads them, with a small bounded
  * buffer: a slow reader slows the run down (rows are read from PostgreSQL only as fast as they are
  * sent on) instead of piling events up in memory. When the reader closes the stream early, the
- * producer's further events are dropped and {@code onClose} runs (it cancels the run).
+ * producer's further events are dropped and {@code onClose} runs (it cancels the run). While the
+ * producer is quiet, the reader gets a {@link RunEvent.Heartbeat} every {@value #HEARTBEAT_MILLIS} ms,
+ * so that writing it reveals a reader that went away.
  */
 final class EventStream {
   private static final int CAPACITY = 64;
+  /** How long the reader waits for an event before it is given a heartbeat. */
+  static final long HEARTBEAT_MILLIS = 2_000;
   private static final Object END = new Object();
 
   private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(CAPACITY);
@@ -58,11 +62,15 @@ final class EventStream {
         }
         Object next;
         try {
-          next = queue.take();
+          next = queue.poll(HEARTBEAT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           ended = true;
           return false;
+        }
+        if (next == null) {
+          action.accept(new RunEvent.Heartbeat());
+          return true;
         }
         if (next == END) {
           ended = true;
