@@ -119,6 +119,17 @@ class HostileSqlIT {
   }
 
   @Test
+  void aFloodOfNoticesIsCutToWhatAnAnswerCanHold() {
+    attacker.cells(worksheet, "flood", "DO $$ BEGIN FOR i IN 1..200000 LOOP RAISE NOTICE 'n %', i; END LOOP; END $$");
+    JsonNode statement = lastStatements(attacker.run(worksheet, "flood")).get(0);
+    assertThat(statement.path("commandTag").asString()).isEqualTo("DO");
+    assertThat(statement.path("truncated").asBoolean()).isTrue();
+    assertThat(statement.path("notices")).hasSize(1001);
+    assertThat(statement.path("notices").get(1000).path("message").asString())
+        .isEqualTo("199000 more notices were left out: a statement shows at most 1000");
+  }
+
+  @Test
   void aLearnerSeesNoOtherSessionsOrSandboxes() {
     attacker.cells(worksheet, "look", """
         SELECT count(*) FROM pg_stat_activity

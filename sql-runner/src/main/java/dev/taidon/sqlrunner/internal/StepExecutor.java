@@ -35,6 +35,8 @@ final class StepExecutor {
   /** After a cancel request, how long a statement may take to stop before its connection is cut. */
   static final Duration CANCEL_GRACE = Duration.ofSeconds(5);
   private static final int ROWS_PER_EVENT = 200;
+  /** Notices of one statement that are reported; a statement may raise millions. */
+  static final int MAX_NOTICES = 1000;
   private static final long BYTES_PER_EVENT = 256 * 1024;
   private static final int JSON_TYPE_OID = 114;
   private static final Pattern ROW_COUNT_TAG = Pattern.compile(
@@ -138,13 +140,15 @@ final class StepExecutor {
       cutAfterGrace.cancel(false);
     }
     results.finish();
+    boolean noticesDropped = results.noticesDropped();
     boolean cancelled = result.error().map(error -> error.sqlstate().equals("57014")).orElse(false);
     Outcome outcome = result.error().isEmpty() ? Outcome.SUCCEEDED
         : cancelled && control.timedOut(number) ? Outcome.TIMED_OUT
         : cancelled && control.cancelled() ? Outcome.CANCELLED
         : Outcome.FAILED;
     Optional<RunEvent.SqlError> error = result.error().map(message -> sqlError(message, sql, step, outcome));
-    endStatement(step, emit, start, result.commandTag(), result.truncated(), error, results.plan(), started);
+    endStatement(step, emit, start, result.commandTag(), result.truncated() || noticesDropped, error, results.plan(),
+        started);
     return outcome;
   }
 
@@ -271,6 +275,7 @@ final class StepExecutor {
     private long batchBytes;
     private boolean explainJson;
     private String firstValue;
+    private long notices;
 
     Results(boolean withResults, SandboxSession session, Consumer<RunEvent> emit) {
       this.withResults = withResults;
@@ -317,10 +322,25 @@ final class StepExecutor {
 
     @Override
     public void notice(ServerMessage notice) {
-      if (withResults) {
-        flush();
-        emit.accept(new RunEvent.Notice(notice.severity(), notice.message(), notice.detail(), notice.hint()));
+      if (!withResults) {
+        return;
       }
+      if (notices++ >= MAX_NOTICES) {
+        // A loop that raises a notice per iteration must not fill the answer; the rest are counted.
+        return;
+      }
+      flush();
+      emit.accept(new RunEvent.Notice(notice.severity(), notice.message(), notice.detail(), notice.hint()));
+    }
+
+    /** Whether notices were left out, after saying how many. */
+    boolean noticesDropped() {
+      if (notices <= MAX_NOTICES) {
+        return false;
+      }
+      emit.accept(new RunEvent.Notice("INFO", (notices - MAX_NOTICES) + " more notices were left out: a statement"
+          + " shows at most " + MAX_NOTICES, Optional.empty(), Optional.empty()));
+      return true;
     }
 
     /** The statement is done and the session idle: name the columns that waited, send the rest. */
