@@ -8,6 +8,7 @@ import dev.taidon.envmanager.SandboxInfo;
 import dev.taidon.server.TaidonServer;
 import dev.taidon.testkit.LoopFileSystem;
 import dev.taidon.testkit.PostgresProcesses;
+import dev.taidon.testkit.PrometheusText;
 import dev.taidon.testkit.TestDirectories;
 import dev.taidon.testkit.load.LoadDriver;
 import java.net.URI;
@@ -26,8 +27,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -123,8 +122,8 @@ final class LoadBenchmark implements Bench.Benchmark {
       cpu[1] = now[1];
       long postgresKib = PostgresProcesses.servingBelow(dataRoot).stream().mapToLong(ProcessMemory::familyPssKib).sum();
       return String.format("  %5ds  hot %4.0f  warm %4.0f  cold %4.0f  platform RSS %6.0f MiB  PostgreSQL PSS %7.0f MiB  CPU %3.0f%%",
-          (System.nanoTime() - began) / 1_000_000_000L, gauge(metrics, "taidon_sandboxes", "presence=\"hot\""),
-          gauge(metrics, "taidon_sandboxes", "presence=\"warm\""), gauge(metrics, "taidon_sandboxes", "presence=\"cold\""),
+          (System.nanoTime() - began) / 1_000_000_000L, PrometheusText.sum(metrics, "taidon_sandboxes", "presence=\"hot\""),
+          PrometheusText.sum(metrics, "taidon_sandboxes", "presence=\"warm\""), PrometheusText.sum(metrics, "taidon_sandboxes", "presence=\"cold\""),
           ProcessMemory.rssKib(ProcessHandle.current().pid()) / 1024.0, postgresKib / 1024.0, busy);
     } catch (RuntimeException e) {
       return "  sample failed: " + e.getMessage();
@@ -158,16 +157,6 @@ final class LoadBenchmark implements Bench.Benchmark {
     }
   }
 
-  private static double gauge(String metrics, String name, String label) {
-    Matcher matcher = Pattern.compile("(?m)^" + name + "(?:_total)?\\{[^}]*" + Pattern.quote(label)
-        + "[^}]*} ([0-9.E+-]+)$").matcher(metrics);
-    double sum = 0;
-    while (matcher.find()) {
-      sum += Double.parseDouble(matcher.group(1));
-    }
-    return sum;
-  }
-
   private static void print(LoadDriver.Report report, Samples baseline, List<String> samples, String metrics, int users,
       int registered, int minutes, boolean btrfs) {
     double seconds = report.elapsed().toMillis() / 1000.0;
@@ -185,9 +174,9 @@ final class LoadBenchmark implements Bench.Benchmark {
             report.failures().getOrDefault(kind, 0));
       }
     }
-    double executed = gauge(metrics, "taidon_runner_steps", "mode=\"executed\"");
-    double replayed = gauge(metrics, "taidon_runner_steps", "mode=\"replayed\"");
-    double restores = gauge(metrics, "taidon_runner_restore_duration_seconds_count", "");
+    double executed = PrometheusText.sum(metrics, "taidon_runner_steps_total", "mode=\"executed\"");
+    double replayed = PrometheusText.sum(metrics, "taidon_runner_steps_total", "mode=\"replayed\"");
+    double restores = PrometheusText.sum(metrics, "taidon_runner_restore_duration_seconds_count", "");
     System.out.printf("  steps executed %.0f, replayed %.0f (%.1f%% of all steps); restores from the cache %.0f%n",
         executed, replayed, executed + replayed == 0 ? 0 : 100 * replayed / (executed + replayed), restores);
     System.out.printf("  goals: p99 of a trivial query %.1f ms (at most 250), p99 of a new learner's first result %.1f ms "

@@ -8,6 +8,7 @@ import dev.taidon.envmanager.SandboxInfo;
 import dev.taidon.server.TaidonServer;
 import dev.taidon.testkit.LoopFileSystem;
 import dev.taidon.testkit.PostgresProcesses;
+import dev.taidon.testkit.PrometheusText;
 import dev.taidon.testkit.TestDirectories;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,8 +22,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
@@ -223,9 +222,7 @@ final class RunnerBenchmark implements Bench.Benchmark {
   private double counter(String mode) throws Exception {
     String metrics = http.send(HttpRequest.newBuilder(baseUrl.resolve("/actuator/prometheus")).build(),
         HttpResponse.BodyHandlers.ofString()).body();
-    Matcher matcher = Pattern.compile("(?m)^taidon_runner_steps_total\\{[^}]*mode=\"" + mode + "\"[^}]*} ([0-9.E+-]+)$")
-        .matcher(metrics);
-    return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    return PrometheusText.sum(metrics, "taidon_runner_steps_total", "mode=\"" + mode + "\"");
   }
 
   private static void require(boolean condition, String what) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taidon.pg.UnixSocketJdbc;
 import dev.taidon.testkit.Await;
 import dev.taidon.testkit.PostgresProcesses;
+import dev.taidon.testkit.PrometheusText;
 import dev.taidon.testkit.ServerProcess;
 import dev.taidon.testkit.TestDirectories;
 import java.nio.file.Path;
@@ -144,9 +145,7 @@ class RunFaultsIT {
   }
 
   private static double cancelledRuns() {
-    String metrics = server.get("/actuator/prometheus").body();
-    java.util.regex.Matcher matcher = java.util.regex.Pattern
-        .compile("(?m)^taidon_runner_runs_total\\{[^}]*outcome=\"cancelled\"[^}]*} ([0-9.E+-]+)$").matcher(metrics);
-    return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    return PrometheusText.sum(server.get("/actuator/prometheus").body(), "taidon_runner_runs_total",
+        "outcome=\"cancelled\"");
   }
 }

@@ -5,6 +5,7 @@ import static dev.taidon.server.Learner.lastStatements;
 import static dev.taidon.server.PlatformScenario.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taidon.testkit.PrometheusText;
 import dev.taidon.testkit.ServerProcess;
 import dev.taidon.testkit.TestDirectories;
 import java.net.http.HttpRequest;
@@ -12,8 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -370,9 +369,7 @@ class RunnerIT {
   }
 
   private static double counter(String name, String mode) {
-    String metrics = server.get("/actuator/prometheus").body();
-    Matcher matcher = Pattern.compile("(?m)^" + name + "\\{[^}]*mode=\"" + mode + "\"[^}]*} ([0-9.E+-]+)$").matcher(metrics);
-    return matcher.find() ? Double.parseDouble(matcher.group(1)) : 0;
+    return PrometheusText.sum(server.get("/actuator/prometheus").body(), name, "mode=\"" + mode + "\"");
   }
 
 }

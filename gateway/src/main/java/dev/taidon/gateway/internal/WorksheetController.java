@@ -2,6 +2,7 @@ package dev.taidon.gateway.internal;
 
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
+import dev.taidon.core.web.Ndjson;
 import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.idp.AccountKind;
 import dev.taidon.sqlrunner.CellState;
@@ -19,10 +20,8 @@ import dev.taidon.userprofile.Worksheets;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -45,8 +44,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 class WorksheetController {
-  static final String NDJSON = "application/x-ndjson";
-
   private final Worksheets worksheets;
   private final SqlRunner runner;
   private final JsonMapper json;
@@ -134,29 +131,12 @@ class WorksheetController {
     }
     Stream<RunEvent> events = runner.run(new RunRequest(caller.accountId(), ownerKind(caller), id, body.through(),
         Optional.ofNullable(body.from())));
-    if (accept != null && accept.contains(NDJSON)) {
-      stream(events, response);
+    if (accept != null && accept.contains(Ndjson.MEDIA_TYPE)) {
+      // A client that goes away fails the next write, which closes the stream and cancels the run.
+      Ndjson.write(events, response, json);
       return null;
     }
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(RunResult.collect(events));
-  }
-
-  /** Writes events as NDJSON, each flushed as it comes; a client that goes away cancels the run. */
-  private void stream(Stream<RunEvent> events, HttpServletResponse response) throws IOException {
-    try (events) {
-      response.setStatus(200);
-      response.setContentType(NDJSON);
-      response.setHeader("Cache-Control", "no-store");
-      // Proxies must pass events on as they come rather than buffer the response.
-      response.setHeader("X-Accel-Buffering", "no");
-      OutputStream out = response.getOutputStream();
-      Iterator<RunEvent> iterator = events.iterator();
-      while (iterator.hasNext()) {
-        out.write(json.writeValueAsBytes(iterator.next()));
-        out.write('\n');
-        out.flush();
-      }
-    }
   }
 
   @PostMapping("/api/v1/runs/{runId}/cancel")

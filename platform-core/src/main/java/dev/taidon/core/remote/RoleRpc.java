@@ -17,7 +17,7 @@ import java.util.Set;
 public final class RoleRpc {
   public static final String TOKEN_HEADER = "Taidon-Internal-Token";
   public static final String ROLES_PATH = "/internal/v1/roles";
-  public static final String NDJSON = "application/x-ndjson";
+  public static final String NDJSON = dev.taidon.core.web.Ndjson.MEDIA_TYPE;
   /** Arguments larger than this are refused: role calls carry commands, not bulk data. */
   public static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 

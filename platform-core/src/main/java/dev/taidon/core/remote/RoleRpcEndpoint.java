@@ -4,9 +4,9 @@ import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
 import dev.taidon.core.role.RoleStates;
 import dev.taidon.core.role.RoleStatus;
+import dev.taidon.core.web.Ndjson;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.OutputStream;
 import java.util.stream.Stream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,28 +95,10 @@ public class RoleRpcEndpoint {
       return ResponseEntity.noContent().build();
     }
     if (result instanceof Stream<?> stream) {
-      writeLines(stream, response);
+      Ndjson.write(stream, response, json);
       return null;
     }
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(json.writeValueAsBytes(result));
-  }
-
-  /**
-   * A {@link Stream} result goes out as NDJSON, one element per line, flushed as it comes. A caller
-   * that goes away closes the stream, which stops its producer.
-   */
-  private void writeLines(Stream<?> stream, HttpServletResponse response) throws IOException {
-    try (stream) {
-      response.setStatus(200);
-      response.setContentType(RoleRpc.NDJSON);
-      OutputStream out = response.getOutputStream();
-      java.util.Iterator<?> elements = stream.iterator();
-      while (elements.hasNext()) {
-        out.write(json.writeValueAsBytes(elements.next()));
-        out.write('\n');
-        out.flush();
-      }
-    }
   }
 
   private void authenticate(String presented) {

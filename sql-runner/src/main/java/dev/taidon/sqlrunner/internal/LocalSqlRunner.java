@@ -164,8 +164,8 @@ final class LocalSqlRunner implements SqlRunner {
     return new Base(envManager.rootState(), rootContext());
   }
 
-  private RunStore.StateContext rootContext() {
-    return new RunStore.StateContext("learner", Map.of());
+  private static RunStore.StateContext rootContext() {
+    return RunStore.StateContext.ROOT;
   }
 
   /** The dataset's state, loaded into the cache (once, under a lock) if it is not there. */
@@ -485,7 +485,7 @@ final class LocalSqlRunner implements SqlRunner {
       for (int cell = positioning.firstStep(); cell <= plan.through(); cell++) {
         boolean head = cell >= plan.from();
         long stepStarted = System.nanoTime();
-        StepResult step = step(plan, slot, endpoint, cell, head, control, emit);
+        StepExecutor.Outcome step = step(plan, slot, endpoint, cell, head, control, emit);
         if (head) {
           executed++;
           clock.executeNanos += System.nanoTime() - stepStarted;
@@ -494,11 +494,11 @@ final class LocalSqlRunner implements SqlRunner {
           clock.replayNanos += System.nanoTime() - stepStarted;
         }
         metrics.step(head ? RunEvent.Mode.executed : RunEvent.Mode.replayed, System.nanoTime() - stepStarted);
-        if (!step.outcome().deterministic()) {
-          outcome = step.outcome() == StepExecutor.Outcome.CANCELLED ? "cancelled" : "failed";
+        if (!step.deterministic()) {
+          outcome = step == StepExecutor.Outcome.CANCELLED ? "cancelled" : "failed";
           break;
         }
-        if (step.outcome() == StepExecutor.Outcome.FAILED) {
+        if (step == StepExecutor.Outcome.FAILED) {
           outcome = "failed";
         }
       }
@@ -553,10 +553,9 @@ final class LocalSqlRunner implements SqlRunner {
    *
    * @param firstStep the first cell to execute (replay or head)
    * @param fromCache how many cells are covered by a restored snapshot; 0 when the sandbox was used as it was
-   * @param reused how many cells the sandbox already held
    * @param restored the state restored, if any
    */
-  private record Positioning(int firstStep, int fromCache, int reused, Optional<StateId> restored, long restoreNanos) {}
+  private record Positioning(int firstStep, int fromCache, Optional<StateId> restored, long restoreNanos) {}
 
   /**
    * Brings the sandbox to a state of {@code chain[0..target]} from which the rest can be replayed:
@@ -570,7 +569,7 @@ final class LocalSqlRunner implements SqlRunner {
       RunStore.StateContext context = slot.context(wanted.get(held)).orElse(base.context());
       ensureSession(slot, endpoint, context);
       continueAt(slot, context);
-      return new Positioning(held, 0, held, Optional.empty(), 0);
+      return new Positioning(held, 0, Optional.empty(), 0);
     }
     if (cached < 0) {
       throw new TaidonException(ErrorCode.NOT_FOUND, "the worksheet's base state " + base.state().shortForm()
@@ -588,7 +587,7 @@ final class LocalSqlRunner implements SqlRunner {
     slot.sessionSettings = context.settings();
     slot.session.probe(json).ifPresent(probe -> slot.nextTransactionId = probe.nextTransactionId());
     metrics.restored(System.nanoTime() - started);
-    return new Positioning(cached, cached, 0, Optional.of(state), System.nanoTime() - started);
+    return new Positioning(cached, cached, Optional.of(state), System.nanoTime() - started);
   }
 
   /** Puts the session's SET settings back to what they were at the state the run continues from. */
@@ -620,9 +619,7 @@ final class LocalSqlRunner implements SqlRunner {
     return steps;
   }
 
-  private record StepResult(StepExecutor.Outcome outcome) {}
-
-  private StepResult step(RunPlan plan, SandboxSlot slot, SandboxEndpoint endpoint, int cell, boolean head,
+  private StepExecutor.Outcome step(RunPlan plan, SandboxSlot slot, SandboxEndpoint endpoint, int cell, boolean head,
       RunControl control, Consumer<RunEvent> emit) {
     Worksheet.Cell source = plan.worksheet().cells().get(cell);
     StateId parent = plan.chain().get(cell);
@@ -642,7 +639,7 @@ final class LocalSqlRunner implements SqlRunner {
       RunStore.StateContext unchanged = slot.context(parent).orElse(plan.base().context());
       slot.alsoAt(state, unchanged);
       emit.accept(new RunEvent.StepEnded(source.id(), state.hex(), "failed", "idle", false, false, millis(System.nanoTime() - started)));
-      return new StepResult(StepExecutor.Outcome.FAILED);
+      return StepExecutor.Outcome.FAILED;
     }
     RunLimits owners = settings.limits(plan.request().ownerKind());
     RunLimits limits = head ? owners : replayLimits(owners);
@@ -677,7 +674,7 @@ final class LocalSqlRunner implements SqlRunner {
     emit.accept(new RunEvent.StepEnded(source.id(), state.hex(), outcome.outcome().apiName(),
         transaction.name().toLowerCase(java.util.Locale.ROOT), published,
         VOLATILE.matcher(source.sql()).find(), millis(System.nanoTime() - started)));
-    return new StepResult(outcome.outcome());
+    return outcome.outcome();
   }
 
   private boolean worthPublishing(double stepMillis, boolean readOnly) {
@@ -779,8 +776,8 @@ final class LocalSqlRunner implements SqlRunner {
         RunPlan plan = new RunPlan("schema", new RunRequest(owner, kind, worksheetId, worksheet.cells().get(through).id(),
             Optional.empty()), worksheet, base, chain, through + 1, through, System.nanoTime(),
             parseCells(worksheet.cells().subList(0, through + 1)));
-        StepResult step = step(plan, slot, endpoint, cell, false, control, event -> { });
-        if (!step.outcome().deterministic()) {
+        StepExecutor.Outcome step = step(plan, slot, endpoint, cell, false, control, event -> { });
+        if (!step.deterministic()) {
           throw new TaidonException(ErrorCode.CONFLICT, "cell " + worksheet.cells().get(cell).id()
               + " could not be replayed to read the schema: it was cancelled or ran out of time");
         }

@@ -6,10 +6,8 @@ import dev.taidon.sqlrunner.script.ScriptContext;
 import dev.taidon.sqlrunner.script.ScriptItem;
 import dev.taidon.sqlrunner.script.ScriptParser;
 import dev.taidon.vcssync.ProjectFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,13 +67,9 @@ final class ProjectScripts {
     List<String> paths = new ArrayList<>();
     for (String directory : directories) {
       files.keySet().stream().filter(path -> path.startsWith(directory) && path.endsWith(".sql"))
-          .sorted(ProjectScripts::byteOrder).forEach(paths::add);
+          .sorted(ProjectFile::comparePaths).forEach(paths::add);
     }
     return List.copyOf(paths);
-  }
-
-  static int byteOrder(String a, String b) {
-    return Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
   @SuppressWarnings("unchecked")

@@ -18,7 +18,10 @@ final class RunStore {
   }
 
   /** The database and SET settings a session had at a published state. */
-  record StateContext(String database, Map<String, String> settings) {}
+  record StateContext(String database, Map<String, String> settings) {
+    /** Where every chain starts: the learner database, nothing SET. */
+    static final StateContext ROOT = new StateContext("learner", Map.of());
+  }
 
   void started(String runId, String owner, String worksheetId, String throughCell, StateId headState) {
     jdbc.sql("INSERT INTO sql_runner.run (id, owner, worksheet_id, through_cell, head_state) VALUES (?, ?, ?, ?, ?)")

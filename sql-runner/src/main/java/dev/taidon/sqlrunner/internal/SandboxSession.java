@@ -1,6 +1,7 @@
 package dev.taidon.sqlrunner.internal;
 
 import dev.taidon.sqlrunner.internal.wire.ResultLimits;
+import dev.taidon.sqlrunner.script.ScriptParser;
 import dev.taidon.sqlrunner.internal.wire.ResultListener;
 import dev.taidon.sqlrunner.internal.wire.StatementResult;
 import dev.taidon.sqlrunner.internal.wire.TransactionStatus;
@@ -124,17 +125,12 @@ final class SandboxSession implements AutoCloseable {
       sql.append("; SELECT ");
       boolean first = true;
       for (Map.Entry<String, String> entry : wanted.entrySet()) {
-        sql.append(first ? "" : ", ").append("pg_catalog.set_config(").append(literal(entry.getKey())).append(", ")
-            .append(literal(entry.getValue())).append(", false)");
+        sql.append(first ? "" : ", ").append("pg_catalog.set_config(").append(ScriptParser.literal(entry.getKey())).append(", ")
+            .append(ScriptParser.literal(entry.getValue())).append(", false)");
         first = false;
       }
     }
     wire.execute(sql.toString(), null, new ResultListener() {}, ResultLimits.NONE);
-  }
-
-  static String literal(String text) {
-    // An E'' literal means the same whatever standard_conforming_strings the learner SET.
-    return "E'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
   }
 
   @Override

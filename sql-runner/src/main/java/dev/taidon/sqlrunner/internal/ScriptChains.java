@@ -184,8 +184,8 @@ final class ScriptChains {
     return Optional.of(new Failure(error.sqlstate(), error.message(), file, position.line(), position.column()));
   }
 
-  static RunStore.StateContext rootContext() {
-    return new RunStore.StateContext("learner", Map.of());
+  private static RunStore.StateContext rootContext() {
+    return RunStore.StateContext.ROOT;
   }
 
   /** Whether every state is still cached; private states of projects may be evicted. */

@@ -40,11 +40,15 @@ public class SqlRunnerConfiguration {
   }
 
   @Bean
+  RunStore runStore(JdbcClient jdbc, JsonMapper json) {
+    return new RunStore(jdbc, json);
+  }
+
+  @Bean
   LocalSqlRunner sqlRunner(EnvManager envManager, SnapshotCache cache, Worksheets worksheets, Projects projects,
-      AuditLog auditLog, JdbcClient jdbc, JsonMapper json, RunnerSettings settings, MeterRegistry registry,
+      AuditLog auditLog, RunStore store, JsonMapper json, RunnerSettings settings, MeterRegistry registry,
       ScheduledExecutorService runnerWatchdog, ExecutorService runnerWorkers) {
     TypeNames typeNames = new TypeNames();
-    RunStore store = new RunStore(jdbc, json);
     StepExecutor executor = new StepExecutor(runnerWatchdog, typeNames, json);
     return new LocalSqlRunner(envManager, cache, worksheets, auditLog, store, executor, new SchemaReader(json), typeNames,
         settings, json, new RunnerMetrics(registry), runnerWorkers, projects,
@@ -65,7 +69,7 @@ public class SqlRunnerConfiguration {
    * background. At stop: runs are cancelled and sessions closed, before env-manager stops sandboxes.
    */
   @Bean
-  RoleService runnerLifecycle(LocalSqlRunner runner, JdbcClient jdbc, JsonMapper json, RunnerSettings settings,
+  RoleService runnerLifecycle(LocalSqlRunner runner, RunStore store, RunnerSettings settings,
       ExecutorService runnerWorkers) {
     return new RoleService() {
       @Override
@@ -75,7 +79,7 @@ public class SqlRunnerConfiguration {
 
       @Override
       public void start() {
-        int interrupted = new RunStore(jdbc, json).interruptUnfinished();
+        int interrupted = store.interruptUnfinished();
         if (interrupted > 0) {
           log.warn("{} runs were in progress when the platform stopped; they are recorded as interrupted", interrupted);
         }

@@ -368,8 +368,11 @@ public final class ScriptParser {
     return word;
   }
 
-  /** What psql's {@code :'name'} makes of a value: a string literal, E'' when it holds backslashes. */
-  static String literal(String value) {
+  /**
+   * What psql's {@code :'name'} makes of a value: a string literal, E'' when it holds backslashes, so
+   * it means the same whatever {@code standard_conforming_strings} says.
+   */
+  public static String literal(String value) {
     String quoted = value.replace("'", "''");
     return value.contains("\\") ? "E'" + quoted.replace("\\", "\\\\") + "'" : "'" + quoted + "'";
   }

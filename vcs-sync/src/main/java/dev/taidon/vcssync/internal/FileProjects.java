@@ -139,13 +139,8 @@ final class FileProjects implements Projects {
       throw new TaidonException(ErrorCode.PAYLOAD_TOO_LARGE, "the files hold " + total + " bytes; a project holds at most "
           + limits.maxTotalSize().toBytes(), Map.of("limit", "max-total-size"), null);
     }
-    sorted.sort(Comparator.comparing(ProjectFile::path, FileProjects::byteOrder));
+    sorted.sort(Comparator.comparing(ProjectFile::path, ProjectFile::comparePaths));
     return sorted;
-  }
-
-  /** Paths compared by their UTF-8 bytes, as DESIGN §3 orders a project's scripts. */
-  static int byteOrder(String a, String b) {
-    return java.util.Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
