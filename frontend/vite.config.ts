@@ -9,8 +9,14 @@ export default defineConfig({
     emptyOutDir: true,
   },
   server: {
-    // `npm run dev` talks to a Taidon server started separately on its default port.
-    proxy: { '/api': 'http://localhost:8080' },
+    // `npm run dev` talks to a Taidon server started separately on its default port. The proxy
+    // drops Origin: to the server the page then looks same-origin, as it is when the server serves it.
+    proxy: {
+      '/api': {
+        target: 'http://localhost:8080',
+        configure: (proxy) => proxy.on('proxyReq', (request) => request.removeHeader('origin')),
+      },
+    },
   },
   test: {
     environment: 'node',

@@ -64,9 +64,9 @@ describe('getJson', () => {
 
   it('refuses an oversized body before parsing it', async () => {
     let parsed = false;
-    const result = await getJson('/x', () => (parsed = true), { fetchImpl: respondWith(`"${'x'.repeat(1_000_001)}"`) });
+    const result = await getJson('/x', () => (parsed = true), { fetchImpl: respondWith(`"${'x'.repeat(32_000_001)}"`) });
     expect(parsed).toBe(false);
-    expect(result).toMatchObject({ kind: 'problem', problem: { detail: 'The response is larger than 1000000 characters.' } });
+    expect(result).toMatchObject({ kind: 'problem', problem: { detail: 'The response is larger than 32000000 characters.' } });
   });
 
   it('reports a network failure as unreachable', async () => {

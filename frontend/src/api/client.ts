@@ -15,35 +15,65 @@ export interface RequestOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const MAX_BODY_CHARS = 1_000_000;
+// Big enough for a worksheet at its size limit and a non-streamed run document at the result cap.
+const MAX_BODY_CHARS = 32_000_000;
+
+export interface JsonRequest {
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Sent as JSON. */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
 
 /** GETs a JSON resource and validates it with parse, which must throw PayloadError on a bad shape. */
-export async function getJson<T>(
+export function getJson<T>(url: string, parse: (json: unknown) => T, options: RequestOptions = {}): Promise<ApiResult<T>> {
+  return requestJson(url, {}, parse, options);
+}
+
+/**
+ * Sends a request and validates the JSON answer with parse (an empty answer, such as 204, reaches
+ * parse as undefined). Never throws for what the network or the server does.
+ */
+export async function requestJson<T>(
   url: string,
+  { method = 'GET', body, headers = {} }: JsonRequest,
   parse: (json: unknown) => T,
   { fetchImpl = fetch, timeoutMs = DEFAULT_TIMEOUT_MS }: RequestOptions = {},
 ): Promise<ApiResult<T>> {
   let response: Response;
-  let body: string;
+  let text: string;
   try {
-    response = await fetchImpl(url, {
-      headers: { Accept: `application/json, ${PROBLEM_MEDIA_TYPE}` },
+    const init: RequestInit = {
+      method,
+      headers: {
+        Accept: `application/json, ${PROBLEM_MEDIA_TYPE}`,
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
+      },
       signal: AbortSignal.timeout(timeoutMs),
-    });
-    body = await response.text();
+    };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    response = await fetchImpl(url, init);
+    text = await response.text();
   } catch (error) {
     return { kind: 'unreachable', reason: error instanceof Error ? error.message : String(error) };
   }
+  return interpret(response, text, parse);
+}
 
-  const json = body.length <= MAX_BODY_CHARS ? parseJsonOrUndefined(body) : undefined;
+/** Turns a received answer into a result: a problem for an error status, else parse's value. */
+export function interpret<T>(response: Response, text: string, parse: (json: unknown) => T): ApiResult<T> {
+  const json = text.length <= MAX_BODY_CHARS ? parseJsonOrUndefined(text) : undefined;
   if (!response.ok) {
     const problemJson = mediaType(response) === PROBLEM_MEDIA_TYPE ? json : undefined;
-    return { kind: 'problem', problem: parseProblem(problemJson, response.status) };
+    const problem = parseProblem(problemJson, response.status);
+    const retryAfter = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
+    return { kind: 'problem', problem: Number.isFinite(retryAfter) ? { ...problem, retryAfterSeconds: retryAfter } : problem };
   }
-  if (body.length > MAX_BODY_CHARS) {
+  if (text.length > MAX_BODY_CHARS) {
     return unexpectedResponse(response.status, `The response is larger than ${MAX_BODY_CHARS} characters.`);
   }
-  if (json === undefined) return unexpectedResponse(response.status, 'The response is not JSON.');
+  if (text.length > 0 && json === undefined) return unexpectedResponse(response.status, 'The response is not JSON.');
   try {
     return { kind: 'ok', value: parse(json) };
   } catch (error) {

@@ -7,6 +7,8 @@ export interface Problem {
   readonly status?: number;
   readonly detail?: string;
   readonly code?: string;
+  /** From a Retry-After header: when asking again may succeed. */
+  readonly retryAfterSeconds?: number;
 }
 
 export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
