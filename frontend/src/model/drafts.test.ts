@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Drafts } from './drafts';
+import { Drafts, KEPT_DRAFTS } from './drafts';
 
-function memoryStorage(): Storage {
+export function memoryStorage(): Storage {
   const map = new Map<string, string>();
   return {
     get length() {
@@ -16,10 +16,12 @@ function memoryStorage(): Storage {
 }
 
 describe('Drafts', () => {
-  it('keeps a worksheet as typed until cleared', () => {
-    const drafts = new Drafts(memoryStorage());
-    drafts.save('ws-1', { title: 't', base: { dataset: 'chinook' }, cells: [{ id: 'c1', sql: 'SELECT 1' }] });
-    expect(drafts.load('ws-1')).toEqual({ title: 't', base: { dataset: 'chinook' }, cells: [{ id: 'c1', sql: 'SELECT 1' }] });
+  it('keeps a worksheet as typed, saying whether the server has it', () => {
+    const drafts = new Drafts(memoryStorage(), () => 7);
+    drafts.save('ws-1', { title: 't', base: { dataset: 'chinook' }, cells: [{ id: 'c1', sql: 'SELECT 1' }] }, false);
+    expect(drafts.load('ws-1')).toEqual({ title: 't', base: { dataset: 'chinook' }, cells: [{ id: 'c1', sql: 'SELECT 1' }], saved: false, touchedAt: 7 });
+    drafts.save('ws-1', { title: 't', base: {}, cells: [] }, true);
+    expect(drafts.load('ws-1')?.saved).toBe(true);
     drafts.clear('ws-1');
     expect(drafts.load('ws-1')).toBeUndefined();
   });
@@ -31,6 +33,17 @@ describe('Drafts', () => {
     storage.setItem('taidon.draft.b', JSON.stringify({ cells: [{ id: 'ok', sql: 'x' }, { id: 3 }, null] }));
     expect(drafts.load('a')).toBeUndefined();
     expect(drafts.load('b')?.cells).toEqual([{ id: 'ok', sql: 'x' }]);
+    expect(drafts.load('b')?.saved).toBe(false);
+  });
+
+  it('keeps the most recent copies and never drops unsaved text', () => {
+    let clock = 0;
+    const drafts = new Drafts(memoryStorage(), () => clock++);
+    drafts.save('unsaved-oldest', { title: '', base: {}, cells: [] }, false);
+    for (let i = 0; i < KEPT_DRAFTS + 5; i++) drafts.save(`ws-${i}`, { title: '', base: {}, cells: [] }, true);
+    expect(drafts.load('unsaved-oldest')).toBeDefined();
+    expect(drafts.load('ws-0')).toBeUndefined();
+    expect(drafts.load(`ws-${KEPT_DRAFTS + 4}`)).toBeDefined();
   });
 
   it('remembers the last worksheet opened', () => {

@@ -1,12 +1,13 @@
 import { fetchPlatformStatus } from '../api/platform';
 import type { ApiResult } from '../api/client';
 import { TaidonApi, type Dataset } from '../api/worksheets';
-import { Drafts } from '../model/drafts';
+import type { Draft, Drafts } from '../model/drafts';
+import { isSessionExpired } from '../api/session';
 import { describeFailure } from './banner';
 import { h } from './dom';
 import { renderStartPage } from './startPage';
 import { createStatusPage } from './statusPage';
-import { Workspace } from './workspace';
+import { Workspace, copyIntoNewSession } from './workspace';
 
 export type Route =
   | { readonly page: 'start' }
@@ -89,7 +90,12 @@ export class App {
       case 'worksheet': {
         const [worksheet, datasets] = await Promise.all([this.api.worksheet(route.id), this.loadDatasets()]);
         if (worksheet.kind !== 'ok') {
-          this.fail(worksheet, 'This worksheet cannot be opened');
+          const copy = this.drafts.load(route.id);
+          const rescue =
+            worksheet.kind === 'problem' && isSessionExpired(worksheet.problem) && copy !== undefined
+              ? { label: 'Start a new session with the copy kept in this browser', action: () => void this.rescue(copy) }
+              : undefined;
+          this.fail(worksheet, 'This worksheet cannot be opened', rescue);
           return;
         }
         this.drafts.rememberLast(route.id);
@@ -106,13 +112,25 @@ export class App {
     else location.hash = hash;
   }
 
-  private fail(result: Exclude<ApiResult<unknown>, { kind: 'ok' }>, title: string): void {
+  private async rescue(copy: Draft): Promise<void> {
+    const created = await copyIntoNewSession(this.api, copy);
+    if (created.kind === 'ok') this.go(`#/w/${created.value.id}`);
+    else this.fail(created, 'The copy could not be saved in a new session');
+  }
+
+  private fail(result: Exclude<ApiResult<unknown>, { kind: 'ok' }>, title: string, rescue?: { label: string; action: () => void }): void {
     const { message } = describeFailure(result, {});
     const home = h('a', { href: '#/' }, 'Back to the start page');
     const retry = h('button', { type: 'button' }, 'Retry');
     retry.addEventListener('click', () => void this.show());
+    const actions: (HTMLElement | string)[] = [retry, ' ', home];
+    if (rescue !== undefined) {
+      const button = h('button', { type: 'button', class: 'primary', 'data-testid': 'rescue' }, rescue.label);
+      button.addEventListener('click', rescue.action);
+      actions.unshift(button, ' ');
+    }
     this.container.replaceChildren(
-      h('div', { class: 'alert', role: 'alert', 'data-testid': 'problem' }, h('p', { class: 'alert-title' }, title), h('p', {}, message), h('p', {}, retry, ' ', home)),
+      h('div', { class: 'alert', role: 'alert', 'data-testid': 'problem' }, h('p', { class: 'alert-title' }, title), h('p', {}, message), h('p', {}, ...actions)),
     );
   }
 }

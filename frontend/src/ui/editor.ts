@@ -1,4 +1,4 @@
-import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type Completion, type CompletionContext } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeCompletion, closeBracketsKeymap, completionKeymap, type Completion, type CompletionContext } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { PostgreSQL, sql } from '@codemirror/lang-sql';
 import { bracketMatching, syntaxHighlighting } from '@codemirror/language';
@@ -8,6 +8,7 @@ import { Compartment, EditorState, Prec } from '@codemirror/state';
 import { EditorView, drawSelection, highlightActiveLine, keymap, lineNumbers, placeholder } from '@codemirror/view';
 import { classHighlighter } from '@lezer/highlight';
 import type { SqlSchemaConfig } from '../model/completion';
+import { derivedTables } from '../model/derivedTables';
 import { offsetOf, tokenRangeAt, type LineColumn } from '../model/textPosition';
 
 export interface CellEditor {
@@ -55,16 +56,32 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): CellE
     const options: Completion[] = functions.map((fn) => ({ label: fn.name, type: 'function', detail: fn.detail, apply: `${fn.name}(` }));
     return { from: word.from, options, validFor: /^[\w$]*$/ };
   };
+  // CTEs and FROM-subqueries are not in the live schema; their columns come from the text.
+  const derivedCompletion = (context: CompletionContext) => {
+    const tables = derivedTables(context.state.doc.toString(), context.pos);
+    if (tables.length === 0) return null;
+    const member = context.matchBefore(/("(?:[^"]|"")+"|[\w$]+)\.[\w$]*$/);
+    if (member !== null) {
+      const qualifier = member.text.slice(0, member.text.lastIndexOf('.'));
+      const name = qualifier.startsWith('"') ? qualifier.slice(1, -1).replaceAll('""', '"') : qualifier.toLowerCase();
+      const table = tables.find((t) => t.name === name);
+      if (table === undefined) return null;
+      return { from: member.from + qualifier.length + 1, options: table.columns.map((c) => ({ label: c, type: 'property', detail: name })), validFor: /^[\w$]*$/ };
+    }
+    const word = context.matchBefore(/[\w$]+/);
+    if (word === null || (word.from === word.to && !context.explicit)) return null;
+    return { from: word.from, options: tables.map((t) => ({ label: t.name, type: 'type', detail: 'defined in this statement' })), validFor: /^[\w$]*$/ };
+  };
   const languageFor = (schema: SqlSchemaConfig | undefined) => {
     const config = schema === undefined ? { dialect: PostgreSQL } : { dialect: PostgreSQL, schema: schema.schema, ...(schema.defaultSchema === undefined ? {} : { defaultSchema: schema.defaultSchema }) };
     const lang = sql(config);
-    return [lang, lang.language.data.of({ autocomplete: functionCompletion })];
+    return [lang, lang.language.data.of({ autocomplete: functionCompletion }), lang.language.data.of({ autocomplete: derivedCompletion })];
   };
 
   const runKeys = Prec.highest(
     keymap.of([
-      { key: 'Mod-Enter', run: () => (options.onRun?.(), true) },
-      { key: 'Shift-Mod-Enter', run: () => (options.onRunAll?.(), true) },
+      { key: 'Mod-Enter', run: (view) => (closeCompletion(view), options.onRun?.(), true) },
+      { key: 'Shift-Mod-Enter', run: (view) => (closeCompletion(view), options.onRunAll?.(), true) },
     ]),
   );
   const state = EditorState.create({
@@ -84,6 +101,7 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): CellE
       keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
       language.of(languageFor(undefined)),
       placeholder('SELECT …   (Ctrl+Enter runs the cell)'),
+      EditorView.lineWrapping,
       theme,
       EditorView.contentAttributes.of({ 'aria-label': options.label }),
       EditorState.readOnly.of(options.readOnly === true),

@@ -97,7 +97,7 @@ function renderRow(row: Row, index: number): HTMLElement {
       return h(
         'td',
         {},
-        value.slice(0, cutAt),
+        h('span', { class: 'cut' }, value.slice(0, cutAt)),
         h('button', { type: 'button', class: 'expand', 'data-row': String(index), 'data-col': String(col), 'aria-label': `Show the whole value (${value.length} characters)` }, '…'),
       );
     }),

@@ -69,8 +69,17 @@ function renderStatement(statement: StatementResult, copy: Copy): HTMLElement {
   }
   if (statement.truncated) {
     body.push(
-      h('p', { class: 'note warn', 'data-testid': 'truncated' }, `Truncated: only the first ${plural(statement.rows.length, 'row')} are shown, or long values were cut, because of your account's result limits.`),
+      h('p', { class: 'note warn', 'data-testid': 'truncated' }, truncation(statement)),
     );
   }
   return h('section', { class: 'statement', 'data-index': String(statement.index) }, ...body);
+}
+
+/** Says what the result limits left out, as exactly as the statement's outcome tells. */
+export function truncation(statement: Pick<StatementResult, 'rows' | 'rowCount'>): string {
+  const shown = statement.rows.length;
+  if (statement.rowCount !== undefined && statement.rowCount > shown) {
+    return `Showing the first ${plural(shown, 'row')} of ${statement.rowCount}: your account's result limit cut the rest.`;
+  }
+  return "Truncated: your account's result limits cut long values or the last rows. Narrow the query (fewer columns, LIMIT, substr) to see everything.";
 }

@@ -10,7 +10,7 @@ import { renderErDiagram } from './erDiagram';
 import { Banner, describeFailure } from './banner';
 import { renderStepResult } from './resultView';
 import { renderSchema } from './schemaPanel';
-import { Drafts } from '../model/drafts';
+import type { Draft, Drafts } from '../model/drafts';
 
 interface CellView {
   readonly id: string;
@@ -68,7 +68,7 @@ export class Workspace {
     this.title = worksheet.title;
     const draft = drafts.load(worksheet.id);
     let cells: readonly Cell[] = worksheet.cells;
-    if (draft !== undefined && JSON.stringify(draft.cells) !== JSON.stringify(worksheet.cells)) {
+    if (draft !== undefined && !draft.saved && JSON.stringify(draft.cells) !== JSON.stringify(worksheet.cells)) {
       // Edits that never reached the server (it was unreachable, or the tab closed first) win.
       cells = draft.cells;
       this.title = draft.title;
@@ -262,8 +262,9 @@ export class Workspace {
     this.scheduleSave();
   }
 
-  private keepDraft(): void {
-    if (this.dirty) this.drafts.save(this.worksheet.id, { title: this.title, base: this.worksheet.base, cells: this.currentCells() });
+  /** Keeps the worksheet as typed in the browser; saved says whether the server has exactly this. */
+  private keepDraft(saved = !this.dirty): void {
+    this.drafts.save(this.worksheet.id, { title: this.title, base: this.worksheet.base, cells: this.currentCells() }, saved);
   }
 
   private scheduleSave(delay = SAVE_DELAY_MS): void {
@@ -288,7 +289,7 @@ export class Workspace {
     this.saving = undefined;
     if (result.kind === 'ok') {
       this.worksheet = result.value;
-      if (!this.dirty) this.drafts.clear(this.worksheet.id);
+      if (!this.dirty) this.keepDraft(true);
       this.updateSaveStatus();
       return result;
     }
@@ -298,7 +299,7 @@ export class Workspace {
     if (result.kind === 'problem' && result.problem.status === 409) {
       const reload = h('button', { type: 'button' }, 'Load the other version');
       reload.addEventListener('click', () => {
-        this.drafts.clear(this.worksheet.id);
+        this.keepDraft(true);
         this.dirty = false;
         this.navigate(`#/w/${this.worksheet.id}?reload=${Date.now()}`);
       });
@@ -328,20 +329,13 @@ export class Workspace {
   /** After the session expired: a new anonymous account gets a copy of this worksheet as typed. */
   private async restartSession(): Promise<void> {
     this.keepDraft();
-    this.api.session.reset();
-    const created = await this.api.createWorksheet(this.title, this.worksheet.base);
-    if (created.kind !== 'ok') {
-      this.showFailure(created);
+    const copy = await copyIntoNewSession(this.api, { title: this.title, base: this.worksheet.base, cells: this.currentCells() });
+    if (copy.kind !== 'ok') {
+      this.showFailure(copy);
       return;
     }
-    const saved = await this.api.saveWorksheet(created.value.id, this.title, this.currentCells(), created.value.version);
-    if (saved.kind !== 'ok') {
-      this.showFailure(saved);
-      return;
-    }
-    this.drafts.clear(this.worksheet.id);
     this.dirty = false;
-    this.navigate(`#/w/${created.value.id}`);
+    this.navigate(`#/w/${copy.value.id}`);
   }
 
   private async runCell(cell: CellView): Promise<void> {
@@ -669,3 +663,11 @@ export class Workspace {
 
 /** The step id the runner gives a read-only query. */
 export const QUERY_STEP = '@query';
+
+/** Starts a new anonymous session and creates in it a worksheet with the draft's base and cells. */
+export async function copyIntoNewSession(api: TaidonApi, draft: Draft): Promise<ApiResult<Worksheet>> {
+  api.session.reset();
+  const created = await api.createWorksheet(draft.title, draft.base);
+  if (created.kind !== 'ok') return created;
+  return api.saveWorksheet(created.value.id, draft.title, draft.cells, created.value.version);
+}
