@@ -287,9 +287,13 @@ class AuthIT {
   }
 
   @Test
-  void anAnonymousAccountNotSeenForItsIdleTimeExpiresWithItsSandboxes() throws Exception {
+  void anAnonymousAccountNotSeenForItsIdleTimeExpiresWithItsSandboxesWorksheetsAndShares() throws Exception {
     JsonNode grant = signIn();
     String accountId = grant.at("/user/id").asString();
+    Learner learner = Learner.withToken(server, grant.path("accessToken").asString(), accountId);
+    String worksheet = learner.worksheet(null);
+    String share = Learner.json(learner.post("/api/v1/worksheets/" + worksheet + "/shares", ""), 201).path("token")
+        .asString();
     dev.taidon.envmanager.EnvManager envManager = new RemoteRoleClient(PlatformScenario.JSON, TOKEN,
         Duration.ofSeconds(2), Duration.ofSeconds(30)).proxy(dev.taidon.envmanager.EnvManager.class, "env-manager",
         server.baseUrl());
@@ -297,6 +301,15 @@ class AuthIT {
     Await.until("the idle anonymous account to expire", Duration.ofSeconds(30),
         () -> me(grant.path("accessToken").asString()).statusCode() != 200, () -> me(grant.path("accessToken").asString()).body());
     assertThat(envManager.sandboxesOf(accountId)).as("its sandboxes went with it").isEmpty();
+    assertProblem(Learner.anonymous(server).get("/api/v1/shares/" + share), 404, "not-found");
+    try (Connection connection = DriverManager.getConnection(
+            UnixSocketJdbc.url(base.resolve("data/run/control-db"), "taidon"), "postgres", "");
+        Statement statement = connection.createStatement();
+        ResultSet rs = statement.executeQuery("SELECT (SELECT count(*) FROM user_profile.share WHERE owner = '"
+            + accountId + "') + (SELECT count(*) FROM user_profile.worksheet WHERE owner = '" + accountId + "')")) {
+      rs.next();
+      assertThat(rs.getInt(1)).as("its worksheets and shares went with it").isZero();
+    }
     assertProblem(post("/api/v1/auth/refresh", refreshBody(grant.path("refreshToken").asString())), 401, "unauthenticated");
   }
 

@@ -22,7 +22,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * Every operation of docs/api/openapi.yaml (which OpenApiIT keeps equal to the server's routes)
  * against callers who may not use it: without a token it is 401, with a forged token 401, on
- * another account's worksheet or run 404, and operator-only calls are 403 for learners.
+ * another account's worksheet or run 404 (shares, which anyone signed in may open by their token,
+ * excepted), and operator-only calls are 403 for learners.
  */
 class AuthorizationMatrixIT {
   private static final Set<String> METHODS = Set.of("get", "post", "put", "delete", "patch");
@@ -32,6 +33,7 @@ class AuthorizationMatrixIT {
   private static Learner stranger;
   private static String worksheet;
   private static String runId;
+  private static String shareToken;
 
   record Operation(String method, String path, boolean needsToken) {
     @Override
@@ -50,6 +52,7 @@ class AuthorizationMatrixIT {
     worksheet = owner.worksheet(null);
     owner.cells(worksheet, "c1", "CREATE TABLE mine (x int)");
     runId = owner.run(worksheet, "c1").path("runId").asString();
+    shareToken = Learner.json(owner.post("/api/v1/worksheets/" + worksheet + "/shares", ""), 201).path("token").asString();
   }
 
   @AfterAll
@@ -78,7 +81,8 @@ class AuthorizationMatrixIT {
   }
 
   private static String concrete(String path) {
-    return path.replace("{id}", worksheet).replace("{runId}", runId).replace("{provider}", "nosuch");
+    return path.replace("{id}", worksheet).replace("{runId}", runId).replace("{provider}", "nosuch")
+        .replace("{token}", shareToken);
   }
 
   private static HttpRequest request(Operation operation, String token) {
@@ -124,6 +128,8 @@ class AuthorizationMatrixIT {
     }
     assertThat(owner.get("/api/v1/worksheets/" + worksheet).statusCode()).as("the owner's worksheet survived")
         .isEqualTo(200);
+    assertThat(stranger.get("/api/v1/shares/" + shareToken).statusCode())
+        .as("a share, unlike the worksheet it was taken from, is for anyone signed in who holds its token").isEqualTo(200);
   }
 
   @Test

@@ -99,6 +99,21 @@ final class Learner {
     return json(post("/api/v1/worksheets/" + worksheet + "/run", Map.of("through", through)), 200);
   }
 
+  /** The body of a read-only query on the state after {@code at} ({@code null}: the base). */
+  static Map<String, String> queryBody(String at, String sql) {
+    Map<String, String> body = new LinkedHashMap<>();
+    if (at != null) {
+      body.put("at", at);
+    }
+    body.put("sql", sql);
+    return body;
+  }
+
+  /** Queries the state after {@code at} ({@code null}: the base) read-only and returns the run document. */
+  JsonNode query(String worksheet, String at, String sql) {
+    return json(post("/api/v1/worksheets/" + worksheet + "/query", queryBody(at, sql)), 200);
+  }
+
   /** The statements of the last step of a run document. */
   static JsonNode lastStatements(JsonNode run) {
     JsonNode steps = run.path("steps");
@@ -141,10 +156,18 @@ final class Learner {
 
   /** Starts a run with {@code Accept: application/x-ndjson} and returns as soon as the answer begins. */
   LiveRun runLive(String worksheet, String through) throws Exception {
+    return live("/api/v1/worksheets/" + worksheet + "/run", Map.of("through", through));
+  }
+
+  /** Starts a read-only query with {@code Accept: application/x-ndjson} and returns as soon as the answer begins. */
+  LiveRun queryLive(String worksheet, String at, String sql) throws Exception {
+    return live("/api/v1/worksheets/" + worksheet + "/query", queryBody(at, sql));
+  }
+
+  private LiveRun live(String path, Object body) throws Exception {
     HttpResponse<java.io.InputStream> response = java.net.http.HttpClient.newHttpClient().send(
-        request("/api/v1/worksheets/" + worksheet + "/run").header("Content-Type", "application/json")
-            .header("Accept", "application/x-ndjson")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("through", through)))).build(),
+        request(path).header("Content-Type", "application/json").header("Accept", "application/x-ndjson")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
         HttpResponse.BodyHandlers.ofInputStream());
     assertThat(response.statusCode()).isEqualTo(200);
     return new LiveRun(response.body());
@@ -152,9 +175,18 @@ final class Learner {
 
   /** Runs with {@code Accept: application/x-ndjson} and returns the events. */
   List<JsonNode> runStreaming(String worksheet, String through) {
-    HttpResponse<String> response = server.send(request("/api/v1/worksheets/" + worksheet + "/run")
+    return streaming("/api/v1/worksheets/" + worksheet + "/run", Map.of("through", through));
+  }
+
+  /** Queries read-only with {@code Accept: application/x-ndjson} and returns the events. */
+  List<JsonNode> queryStreaming(String worksheet, String at, String sql) {
+    return streaming("/api/v1/worksheets/" + worksheet + "/query", queryBody(at, sql));
+  }
+
+  private List<JsonNode> streaming(String path, Object body) {
+    HttpResponse<String> response = server.send(request(path)
         .header("Content-Type", "application/json").header("Accept", "application/x-ndjson")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("through", through)))).build());
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build());
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-ndjson");
     return response.body().lines().map(JSON::readTree).toList();

@@ -66,7 +66,10 @@ final class PlatformScenario {
     verifyRuns(gateway);
   }
 
-  /** A learner's first minutes: a dataset worksheet, runs in both response shapes, the schema. */
+  /**
+   * A learner's first minutes: a dataset worksheet, runs in both response shapes, the schema, a
+   * read-only query at an earlier state in both shapes, and a share another learner copies and runs.
+   */
   private static void verifyRuns(ServerProcess gateway) {
     JsonNode datasets = JSON.readTree(gateway.get("/api/v1/datasets").body());
     assertThat(datasets.valueStream().map(dataset -> dataset.path("id").asString()).toList())
@@ -88,6 +91,22 @@ final class PlatformScenario {
     JsonNode schema = Learner.json(learner.get("/api/v1/worksheets/" + worksheet + "/schema?through=picks"), 200);
     assertThat(schema.path("database").asString()).isEqualTo("chinook");
     assertThat(schema.toString()).contains("\"picks\"", "\"album_artist_id_fkey\"");
+
+    JsonNode query = learner.query(worksheet, "albums", "SELECT to_regclass('picks') IS NULL, count(*) FROM album");
+    assertThat(query.path("outcome").asString()).as("query: %s", query).isEqualTo("succeeded");
+    assertThat(query.path("steps").get(query.path("steps").size() - 1).path("cellId").asString()).isEqualTo("@query");
+    assertThat(Learner.lastStatements(query).get(0).path("rows").get(0).toString()).isEqualTo("[\"t\",\"347\"]");
+    List<JsonNode> queried = learner.queryStreaming(worksheet, "picks", "SELECT count(*) FROM picks");
+    assertThat(queried.stream().filter(event -> event.path("event").asString().equals("rows"))
+        .map(event -> event.path("rows").get(0).get(0).asString())).containsExactly("3");
+    assertThat(queried.getLast().path("outcome").asString()).isEqualTo("succeeded");
+
+    String token = Learner.json(learner.post("/api/v1/worksheets/" + worksheet + "/shares", ""), 201).path("token")
+        .asString();
+    Learner reader = Learner.anonymous(gateway);
+    String copy = Learner.json(reader.post("/api/v1/shares/" + token + "/copy", ""), 201).path("id").asString();
+    JsonNode copied = reader.run(copy, "count");
+    assertThat(Learner.lastStatements(copied).get(0).path("rows").get(0).get(0).asString()).isEqualTo("3");
   }
 
   static JsonNode assertProblem(HttpResponse<String> response, int status, String code) {

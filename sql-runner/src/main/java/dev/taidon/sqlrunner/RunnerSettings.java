@@ -27,6 +27,7 @@ import org.springframework.util.unit.DataSize;
  *     is lost, and the next run replays from the last published state)
  * @param prebuildDatasets whether the built-in datasets are loaded into the cache at start, in the
  *     background, rather than when a learner first asks for one
+ * @param maxQueryChars characters of SQL one read-only query may hold
  */
 @ConfigurationProperties("taidon.runner")
 public record RunnerSettings(
@@ -40,7 +41,8 @@ public record RunnerSettings(
     @DefaultValue("1s") Duration publishEveryStepAbove,
     @DefaultValue("50ms") Duration readOnlyPublishAbove,
     @DefaultValue("10m") Duration sessionIdle,
-    @DefaultValue("true") boolean prebuildDatasets) {
+    @DefaultValue("true") boolean prebuildDatasets,
+    @DefaultValue("262144") int maxQueryChars) {
 
   public RunnerSettings {
     for (Duration timeout : new Duration[] {anonymousStatementTimeout, registeredStatementTimeout, datasetStatementTimeout,
@@ -51,6 +53,9 @@ public record RunnerSettings(
     }
     if (anonymousMaxRows < 1 || registeredMaxRows < 1) {
       throw invalid("taidon.runner.*-max-rows must be at least 1");
+    }
+    if (maxQueryChars < 1) {
+      throw invalid("taidon.runner.max-query-chars must be at least 1");
     }
     if (maxValueBytes.toBytes() < 64 || maxValueBytes.toBytes() > Integer.MAX_VALUE
         || maxResultBytes.toBytes() < maxValueBytes.toBytes()) {

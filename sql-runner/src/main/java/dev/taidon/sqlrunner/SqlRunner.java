@@ -34,6 +34,22 @@ public interface SqlRunner {
   Stream<RunEvent> run(RunRequest request);
 
   /**
+   * Queries a state of the worksheet read-only: positions the worksheet's sandbox at the state
+   * after {@code request.atCellId()} exactly as a run would (the cells before it reused, restored
+   * or replayed, and published as a run publishes them), then runs {@code request.sql()} with the
+   * owner's limits in a read-only transaction that is rolled back. The events are those of a run
+   * whose last step, {@link QueryRequest#STEP_ID}, is the query; it publishes nothing, and the
+   * sandbox stays at the state queried. The stream must be closed; closing it before the end
+   * cancels the query, as does {@link #cancelRun} with its run id.
+   *
+   * @throws dev.taidon.core.TaidonException {@code NOT_FOUND} for a worksheet or cell the owner does
+   *     not have; {@code INVALID_ARGUMENT} naming the line for a query that is missing, too long,
+   *     unparseable, or holds transaction control or a meta-command that would act beyond the
+   *     transaction; {@code CONFLICT} while a run of the same worksheet is in progress
+   */
+  Stream<RunEvent> query(QueryRequest request);
+
+  /**
    * Cancels a run in progress. The statement running is cancelled, the run ends with outcome
    * {@code cancelled}, and the sandbox stays usable.
    *
@@ -43,6 +59,16 @@ public interface SqlRunner {
 
   /** Puts the worksheet's sandbox back at the worksheet's base (discarding what the cells did). */
   void resetWorksheet(String owner, OwnerKind kind, String worksheetId);
+
+  /**
+   * Checks that anyone may start from {@code base}, as a share of a worksheet on it needs: the
+   * empty database, a built-in dataset, or a public or shared state.
+   *
+   * @throws dev.taidon.core.TaidonException {@code CONFLICT} for a project's seeded state or a
+   *     private state, which only their owner may read; {@code NOT_FOUND} for a state the owner may
+   *     not read either
+   */
+  void checkPublicBase(String owner, WorksheetBase base);
 
   /** The state of every cell of the worksheet: its id, and whether and when it is cached. */
   List<CellState> cellStates(String owner, String worksheetId);

@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxCellChars characters of SQL one cell may hold
  * @param maxWorksheetChars characters of SQL all cells of a worksheet may hold together
  * @param maxTitleChars characters of a worksheet title
+ * @param maxShares shares one account may have made (they are kept until the account goes)
  */
 @ConfigurationProperties("taidon.profile")
 public record ProfileSettings(
@@ -23,13 +24,14 @@ public record ProfileSettings(
     @DefaultValue("200") int maxCells,
     @DefaultValue("262144") int maxCellChars,
     @DefaultValue("2097152") int maxWorksheetChars,
-    @DefaultValue("200") int maxTitleChars) {
+    @DefaultValue("200") int maxTitleChars,
+    @DefaultValue("1000") int maxShares) {
 
   public ProfileSettings {
     if (upkeepInterval.toMillis() < 100) {
       throw invalid("taidon.profile.upkeep-interval must be at least 100ms, not " + upkeepInterval);
     }
-    if (maxWorksheets < 1 || maxCells < 1 || maxCellChars < 1 || maxTitleChars < 1) {
+    if (maxWorksheets < 1 || maxCells < 1 || maxCellChars < 1 || maxTitleChars < 1 || maxShares < 1) {
       throw invalid("taidon.profile.max-* limits must be at least 1");
     }
     if (maxWorksheetChars < maxCellChars) {

@@ -15,7 +15,7 @@ public final class UserProfileRole {
       "accounts, sandboxes and worksheets per owner, quotas and limits.",
       Set.of("idp", "env-manager", "audit-log"),
       UserProfileConfiguration.class,
-      List.of(Worksheets.class),
+      List.of(Worksheets.class, Shares.class),
       Optional.of("user_profile"));
 
   private UserProfileRole() {}

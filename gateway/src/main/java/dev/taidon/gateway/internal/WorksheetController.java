@@ -8,6 +8,7 @@ import dev.taidon.idp.AccountKind;
 import dev.taidon.sqlrunner.CellState;
 import dev.taidon.sqlrunner.DatabaseSchema;
 import dev.taidon.sqlrunner.Dataset;
+import dev.taidon.sqlrunner.QueryRequest;
 import dev.taidon.sqlrunner.RunEvent;
 import dev.taidon.sqlrunner.RunRequest;
 import dev.taidon.sqlrunner.RunResult;
@@ -39,7 +40,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Datasets, worksheets and runs. Every worksheet call is scoped to the caller: another account's
+ * Datasets, worksheets, runs and read-only queries. Every worksheet call is scoped to the caller: another account's
  * worksheet or run is {@code 404}, like one that does not exist.
  */
 @RestController
@@ -129,8 +130,31 @@ class WorksheetController {
     if (body.through() == null || body.through().isBlank()) {
       throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "through is required: the id of the last cell to run");
     }
-    Stream<RunEvent> events = runner.run(new RunRequest(caller.accountId(), ownerKind(caller), id, body.through(),
-        Optional.ofNullable(body.from())));
+    return answer(runner.run(new RunRequest(caller.accountId(), ownerKind(caller), id, body.through(),
+        Optional.ofNullable(body.from()))), accept, response);
+  }
+
+  /**
+   * @param at the cell whose state to query; absent for the worksheet's base
+   * @param sql the query
+   */
+  record QueryBody(String at, String sql) {}
+
+  /**
+   * Queries the state after a cell read-only (time travel): answered like a run, whose last step
+   * is the query.
+   */
+  @PostMapping("/api/v1/worksheets/{id}/query")
+  ResponseEntity<RunResult> query(HttpServletRequest request, HttpServletResponse response, @PathVariable String id,
+      @RequestBody QueryBody body, @RequestHeader(name = "Accept", required = false) String accept) throws IOException {
+    AccessTokenVerifier.Caller caller = caller(request);
+    return answer(runner.query(new QueryRequest(caller.accountId(), ownerKind(caller), id, Optional.ofNullable(body.at()),
+        body.sql())), accept, response);
+  }
+
+  /** A run's events as NDJSON lines as they happen when the client asks for them, otherwise as one document. */
+  private ResponseEntity<RunResult> answer(Stream<RunEvent> events, String accept, HttpServletResponse response)
+      throws IOException {
     if (accept != null && accept.contains(Ndjson.MEDIA_TYPE)) {
       // A client that goes away fails the next write, which closes the stream and cancels the run.
       Ndjson.write(events, response, json);

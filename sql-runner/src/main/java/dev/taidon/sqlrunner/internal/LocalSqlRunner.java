@@ -20,6 +20,7 @@ import dev.taidon.sqlrunner.CellState;
 import dev.taidon.sqlrunner.DatabaseSchema;
 import dev.taidon.sqlrunner.ProjectTests;
 import dev.taidon.sqlrunner.Dataset;
+import dev.taidon.sqlrunner.QueryRequest;
 import dev.taidon.sqlrunner.RunEvent;
 import dev.taidon.sqlrunner.RunLimits;
 import dev.taidon.sqlrunner.RunRequest;
@@ -137,6 +138,26 @@ final class LocalSqlRunner implements SqlRunner {
     base.dataset().ifPresent(DatasetCatalog::require);
     base.stateId().ifPresent(id -> readableState(owner, new StateId(id)));
     return base;
+  }
+
+  @Override
+  public void checkPublicBase(String owner, WorksheetBase base) {
+    if (base.project().isPresent()) {
+      throw readableOnlyByOwner("project " + base.project().get());
+    }
+    if (base.stateId().isPresent()) {
+      StateInfo state = readableState(owner, new StateId(base.stateId().get()));
+      if (!state.visibility().equals("public") && !state.visibility().equals("shared")) {
+        throw readableOnlyByOwner("state " + state.id().shortForm() + "…");
+      }
+    }
+    base.dataset().ifPresent(DatasetCatalog::require);
+  }
+
+  private static TaidonException readableOnlyByOwner(String base) {
+    return new TaidonException(ErrorCode.CONFLICT, "the worksheet starts from " + base + ", which only you may read,"
+        + " so others could not open a copy of it; a worksheet on an empty database, a dataset or a public state can"
+        + " be shared");
   }
 
   private StateInfo readableState(String owner, StateId id) {
@@ -381,24 +402,55 @@ final class LocalSqlRunner implements SqlRunner {
     }
     long began = System.nanoTime();
     Base base = base(request.owner(), worksheet.base());
-    List<StateId> states = Chains.cellStates(base.state(), cells.subList(0, through + 1).stream()
-        .map(Worksheet.Cell::sql).toList());
+    return start(new RunPlan(newRunId(), request, worksheet, base, chain(base, cells.subList(0, through + 1)), from,
+        through, began, parseCells(cells.subList(0, through + 1), ScriptContext.forCells()), Optional.empty()));
+  }
+
+  @Override
+  public Stream<RunEvent> query(QueryRequest request) {
+    Worksheet worksheet = worksheets.worksheet(request.owner(), request.worksheetId());
+    int at = request.atCellId().map(id -> cellIndex(worksheet, id)).orElse(-1);
+    List<Worksheet.Cell> cells = worksheet.cells().subList(0, at + 1);
+    // The query sees the variables the cells before it set, as the next cell would.
+    ScriptContext context = ScriptContext.forCells();
+    List<ParsedCell> parsed = parseCells(cells, context);
+    List<ScriptItem> items = ReadOnlyQuery.parse(request.sql(), context, settings.maxQueryChars());
+    long began = System.nanoTime();
+    Base base = base(request.owner(), worksheet.base());
+    RunRequest positioning = new RunRequest(request.owner(), request.ownerKind(), worksheet.id(),
+        request.atCellId().orElse(""), Optional.empty());
+    return start(new RunPlan(newRunId(), positioning, worksheet, base, chain(base, cells), at + 1, at, began, parsed,
+        Optional.of(new Query(request.sql(), items))));
+  }
+
+  /** The base and then the state after each of {@code cells}. */
+  private static List<StateId> chain(Base base, List<Worksheet.Cell> cells) {
     List<StateId> chain = new ArrayList<>();
     chain.add(base.state());
-    chain.addAll(states);
+    chain.addAll(Chains.cellStates(base.state(), cells.stream().map(Worksheet.Cell::sql).toList()));
+    return chain;
+  }
+
+  private static String newRunId() {
+    return "run-" + UUID.randomUUID().toString().replace("-", "");
+  }
+
+  /** Takes the worksheet's sandbox and executes the plan on a worker, returning its events as they come. */
+  private Stream<RunEvent> start(RunPlan plan) {
+    RunRequest request = plan.request();
+    List<StateId> chain = plan.chain();
     // A new sandbox starts where this run would restore to anyway.
-    SandboxSlot slot = acquire(request.owner(), request.ownerKind(), worksheet.id(), () -> {
-      int cached = cache.longestCachedPrefix(chain.subList(0, from + 1));
-      return cached >= 0 ? chain.get(cached) : base.state();
+    SandboxSlot slot = acquire(request.owner(), request.ownerKind(), plan.worksheet().id(), () -> {
+      int cached = cache.longestCachedPrefix(chain.subList(0, plan.from() + 1));
+      return cached >= 0 ? chain.get(cached) : plan.base().state();
     });
-    String runId = "run-" + UUID.randomUUID().toString().replace("-", "");
+    String runId = plan.runId();
     RunControl control = new RunControl();
     EventStream events = new EventStream();
     try {
-      store.started(runId, request.owner(), worksheet.id(), request.throughCellId(), states.get(through));
+      store.started(runId, plan.query().isPresent() ? "query" : "run", request.owner(), plan.worksheet().id(),
+          request.throughCellId(), chain.get(plan.through() + 1));
       runs.put(runId, new ActiveRun(request.owner(), control));
-      RunPlan plan = new RunPlan(runId, request, worksheet, base, chain, from, through, began,
-          parseCells(cells.subList(0, through + 1)));
       workers.execute(() -> {
         Optional<Recorded> recorded = Optional.empty();
         try {
@@ -431,10 +483,15 @@ final class LocalSqlRunner implements SqlRunner {
 
   /**
    * One run's inputs. {@code chain} holds the base and then the state after each cell through the
-   * last one asked for: cell {@code i} leads to {@code chain[i + 1]}.
+   * last one asked for: cell {@code i} leads to {@code chain[i + 1]}. A read-only query's plan
+   * executes no cell ({@code from} is past {@code through}) and then {@code query} on
+   * {@code chain[through + 1]}.
    */
   private record RunPlan(String runId, RunRequest request, Worksheet worksheet, Base base, List<StateId> chain,
-      int from, int through, long began, List<ParsedCell> cells) {}
+      int from, int through, long began, List<ParsedCell> cells, Optional<Query> query) {}
+
+  /** A read-only query's text and what it holds. */
+  private record Query(String sql, List<ScriptItem> items) {}
 
   /** A cell as parsed in the worksheet's session context, or why it cannot be. */
   private record ParsedCell(List<ScriptItem> items, Optional<TaidonException> error) {}
@@ -443,8 +500,7 @@ final class LocalSqlRunner implements SqlRunner {
    * Parses cells in order with one context, as one psql session reads them: a {@code \set} in a
    * cell holds in the cells after it.
    */
-  private static List<ParsedCell> parseCells(List<Worksheet.Cell> cells) {
-    ScriptContext context = ScriptContext.forCells();
+  private static List<ParsedCell> parseCells(List<Worksheet.Cell> cells, ScriptContext context) {
     List<ParsedCell> parsed = new ArrayList<>();
     for (Worksheet.Cell cell : cells) {
       try {
@@ -482,7 +538,8 @@ final class LocalSqlRunner implements SqlRunner {
       emit.accept(new RunEvent.Started(plan.runId(), plan.worksheet().id(), plannedSteps(plan, positioning)));
       clock.planNanos = System.nanoTime() - plan.began() - positioning.restoreNanos();
       clock.restoreNanos = positioning.restoreNanos();
-      for (int cell = positioning.firstStep(); cell <= plan.through(); cell++) {
+      boolean stopped = false;
+      for (int cell = positioning.firstStep(); cell <= plan.through() && !stopped; cell++) {
         boolean head = cell >= plan.from();
         long stepStarted = System.nanoTime();
         StepExecutor.Outcome step = step(plan, slot, endpoint, cell, head, control, emit);
@@ -494,13 +551,16 @@ final class LocalSqlRunner implements SqlRunner {
           clock.replayNanos += System.nanoTime() - stepStarted;
         }
         metrics.step(head ? RunEvent.Mode.executed : RunEvent.Mode.replayed, System.nanoTime() - stepStarted);
-        if (!step.deterministic()) {
-          outcome = step == StepExecutor.Outcome.CANCELLED ? "cancelled" : "failed";
-          break;
-        }
-        if (step == StepExecutor.Outcome.FAILED) {
-          outcome = "failed";
-        }
+        outcome = outcomeAfter(outcome, step);
+        stopped = !step.deterministic();
+      }
+      if (plan.query().isPresent() && !stopped) {
+        long stepStarted = System.nanoTime();
+        StepExecutor.Outcome step = queryStep(plan, slot, control, emit);
+        executed++;
+        clock.executeNanos += System.nanoTime() - stepStarted;
+        metrics.step(RunEvent.Mode.executed, System.nanoTime() - stepStarted);
+        outcome = outcomeAfter(outcome, step);
       }
     } catch (TaidonException e) {
       outcome = control.cancelled() ? "cancelled" : "failed";
@@ -522,6 +582,14 @@ final class LocalSqlRunner implements SqlRunner {
     return new Recorded(plan, outcome, restoredFrom, replayed, executed, millis(total));
   }
 
+  /** A run's outcome after a step: a failed step fails it; one that stopped it says why it stopped. */
+  private static String outcomeAfter(String outcome, StepExecutor.Outcome step) {
+    if (!step.deterministic()) {
+      return step == StepExecutor.Outcome.CANCELLED ? "cancelled" : "failed";
+    }
+    return step == StepExecutor.Outcome.FAILED ? "failed" : outcome;
+  }
+
   private void record(Recorded run) {
     RunPlan plan = run.plan();
     String outcome = run.outcome();
@@ -531,14 +599,15 @@ final class LocalSqlRunner implements SqlRunner {
       Map<String, String> attributes = new LinkedHashMap<>();
       attributes.put("run", plan.runId());
       attributes.put("worksheet", plan.worksheet().id());
-      attributes.put("through", plan.request().throughCellId());
+      attributes.put(plan.query().isPresent() ? "at" : "through", plan.request().throughCellId());
       attributes.put("state", plan.chain().get(plan.through() + 1).hex());
       attributes.put("outcome", outcome);
       attributes.put("durationMs", Double.toString(totalMs));
-      String sql = plan.worksheet().cells().get(plan.through()).sql();
+      String sql = plan.query().map(Query::sql).orElseGet(() -> plan.worksheet().cells().get(plan.through()).sql());
       attributes.put("sqlDigest", FieldDigest.sha256(List.of(sql)));
       attributes.put("sqlExcerpt", sql.length() > SQL_EXCERPT_CHARS ? sql.substring(0, SQL_EXCERPT_CHARS) + "…" : sql);
-      auditLog.append(new AuditEvent("run.finished", plan.request().owner(), attributes));
+      auditLog.append(new AuditEvent(plan.query().isPresent() ? "query.finished" : "run.finished", plan.request().owner(),
+          attributes));
     } catch (RuntimeException e) {
       log.warn("Could not record the end of run {}: {}", plan.runId(), e.getMessage());
     }
@@ -616,6 +685,10 @@ final class LocalSqlRunner implements SqlRunner {
           : RunEvent.Mode.executed;
       steps.add(new RunEvent.PlannedStep(plan.worksheet().cells().get(cell).id(), plan.chain().get(cell + 1).hex(), mode));
     }
+    if (plan.query().isPresent()) {
+      steps.add(new RunEvent.PlannedStep(QueryRequest.STEP_ID, plan.chain().get(plan.through() + 1).hex(),
+          RunEvent.Mode.executed));
+    }
     return steps;
   }
 
@@ -630,11 +703,7 @@ final class LocalSqlRunner implements SqlRunner {
     ParsedCell parsed = plan.cells().get(cell);
     List<ScriptItem> items = parsed.items();
     if (parsed.error().isPresent()) {
-      TaidonException unparseable = parsed.error().get();
-      emit.accept(new RunEvent.StatementStarted(0, source.sql(), new ScriptItem.Position(1, 1)));
-      emit.accept(new RunEvent.StatementEnded(Optional.empty(), Optional.empty(), false, Optional.of(
-          new RunEvent.SqlError("42601", unparseable.getMessage(), Optional.empty(), Optional.empty(), Optional.empty(),
-              Optional.empty())), Optional.empty(), 0));
+      emitUnrun(emit, source.sql(), "42601", parsed.error().get().getMessage());
       // Nothing ran, so the data is unchanged; a session's settings are too.
       RunStore.StateContext unchanged = slot.context(parent).orElse(plan.base().context());
       slot.alsoAt(state, unchanged);
@@ -675,6 +744,70 @@ final class LocalSqlRunner implements SqlRunner {
         transaction.name().toLowerCase(java.util.Locale.ROOT), published,
         VOLATILE.matcher(source.sql()).find(), millis(System.nanoTime() - started)));
     return outcome.outcome();
+  }
+
+  /** Reports a step's text as one statement that could not run, with why. */
+  private static void emitUnrun(Consumer<RunEvent> emit, String sql, String sqlstate, String message) {
+    emit.accept(new RunEvent.StatementStarted(0, sql, new ScriptItem.Position(1, 1)));
+    emit.accept(new RunEvent.StatementEnded(Optional.empty(), Optional.empty(), false, Optional.of(
+        new RunEvent.SqlError(sqlstate, message, Optional.empty(), Optional.empty(), Optional.empty(),
+            Optional.empty())), Optional.empty(), 0));
+  }
+
+  /**
+   * The query of a read-only query, on the state the sandbox holds after the plan's cells: in a
+   * read-only transaction that is rolled back, so nothing it does to the data outlives it. The
+   * sandbox keeps its position only if the session shows that nothing else outlived it either (no
+   * transaction id consumed, the same settings, prepared statements, cursors and advisory locks);
+   * otherwise the position becomes unknown and the next run restores.
+   */
+  private StepExecutor.Outcome queryStep(RunPlan plan, SandboxSlot slot, RunControl control, Consumer<RunEvent> emit) {
+    Query query = plan.query().orElseThrow();
+    StateId state = plan.chain().get(plan.through() + 1);
+    emit.accept(new RunEvent.StepStarted(QueryRequest.STEP_ID, RunEvent.Mode.executed));
+    long started = System.nanoTime();
+    SandboxSession session = slot.session;
+    StepExecutor.Outcome outcome;
+    if (session == null || !session.isAlive()) {
+      // A cell before the query ended the session (a FATAL error); the position is already unknown.
+      emitUnrun(emit, query.sql(), "08006", "the session with the sandbox ended while the cells before the query ran;"
+          + " the next query or run rebuilds the state");
+      outcome = StepExecutor.Outcome.FAILED;
+    } else if (session.transactionStatus() != TransactionStatus.IDLE) {
+      emitUnrun(emit, query.sql(), "25001", "the state after cell " + plan.request().throughCellId() + " is inside"
+          + " a transaction the cells left open, and a query runs in a transaction of its own; query the state"
+          + " after a cell that ends it");
+      outcome = StepExecutor.Outcome.FAILED;
+    } else {
+      Optional<SandboxSession.Probe> before = session.probe(json);
+      // Throws when the transaction cannot begin as it should: nothing runs, and the run fails with
+      // the position unknown.
+      SandboxSession.SessionObjects objects = session.beginReadOnly();
+      StepExecutor.StepOutcome executed = executor.execute(new StepExecutor.Step(query.items(), true,
+          settings.limits(plan.request().ownerKind()), "the query"), session, control, emit);
+      outcome = executed.outcome();
+      if (!leftNoTrace(session, executed, before, objects)) {
+        slot.unknown();
+        slot.closeSession();
+      }
+    }
+    emit.accept(new RunEvent.StepEnded(QueryRequest.STEP_ID, state.hex(), outcome.apiName(), "idle", false,
+        VOLATILE.matcher(query.sql()).find(), millis(System.nanoTime() - started)));
+    return outcome;
+  }
+
+  /** Rolls a query's transaction back and tells whether the session is as it was before the query. */
+  private boolean leftNoTrace(SandboxSession session, StepExecutor.StepOutcome executed,
+      Optional<SandboxSession.Probe> before, SandboxSession.SessionObjects objects) {
+    // A query that ended the transaction itself ran statements outside it.
+    if (!session.isAlive() || executed.transaction() == TransactionStatus.IDLE || before.isEmpty() || objects.cursors()) {
+      return false;
+    }
+    try {
+      return session.rollbackReadOnly().equals(objects) && session.probe(json).equals(before);
+    } catch (TaidonException lost) {
+      return false;
+    }
   }
 
   private boolean worthPublishing(double stepMillis, boolean readOnly) {
@@ -763,19 +896,17 @@ final class LocalSqlRunner implements SqlRunner {
     Worksheet worksheet = worksheets.worksheet(owner, worksheetId);
     int through = throughCellId.map(id -> cellIndex(worksheet, id)).orElse(-1);
     Base base = base(owner, worksheet.base());
-    List<StateId> chain = new ArrayList<>();
-    chain.add(base.state());
-    chain.addAll(Chains.cellStates(base.state(), worksheet.cells().subList(0, through + 1).stream()
-        .map(Worksheet.Cell::sql).toList()));
+    List<Worksheet.Cell> cells = worksheet.cells().subList(0, through + 1);
+    List<StateId> chain = chain(base, cells);
     SandboxSlot slot = acquire(owner, kind, worksheet.id(), chain::getFirst);
     try {
       SandboxEndpoint endpoint = open(slot);
       Positioning positioning = position(slot, endpoint, chain, through + 1, base);
       RunControl control = new RunControl();
+      RunPlan plan = new RunPlan("schema", new RunRequest(owner, kind, worksheetId, throughCellId.orElse(""),
+          Optional.empty()), worksheet, base, chain, through + 1, through, System.nanoTime(),
+          parseCells(cells, ScriptContext.forCells()), Optional.empty());
       for (int cell = positioning.firstStep(); cell <= through; cell++) {
-        RunPlan plan = new RunPlan("schema", new RunRequest(owner, kind, worksheetId, worksheet.cells().get(through).id(),
-            Optional.empty()), worksheet, base, chain, through + 1, through, System.nanoTime(),
-            parseCells(worksheet.cells().subList(0, through + 1)));
         StepExecutor.Outcome step = step(plan, slot, endpoint, cell, false, control, event -> { });
         if (!step.deterministic()) {
           throw new TaidonException(ErrorCode.CONFLICT, "cell " + worksheet.cells().get(cell).id()

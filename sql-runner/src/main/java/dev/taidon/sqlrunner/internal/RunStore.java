@@ -23,9 +23,15 @@ final class RunStore {
     static final StateContext ROOT = new StateContext("learner", Map.of());
   }
 
-  void started(String runId, String owner, String worksheetId, String throughCell, StateId headState) {
-    jdbc.sql("INSERT INTO sql_runner.run (id, owner, worksheet_id, through_cell, head_state) VALUES (?, ?, ?, ?, ?)")
-        .params(runId, owner, worksheetId, throughCell, headState.hex()).update();
+  /**
+   * @param kind {@code run}, or {@code query} for a read-only query, whose {@code throughCell} is
+   *     the cell queried ({@code ""} for the base) and {@code headState} the state queried
+   */
+  void started(String runId, String kind, String owner, String worksheetId, String throughCell, StateId headState) {
+    jdbc.sql("""
+            INSERT INTO sql_runner.run (id, kind, owner, worksheet_id, through_cell, head_state)
+            VALUES (?, ?, ?, ?, ?, ?)""")
+        .params(runId, kind, owner, worksheetId, throughCell, headState.hex()).update();
   }
 
   void finished(String runId, String outcome, Optional<StateId> restoredFrom, int replayed, int executed,

@@ -1,8 +1,11 @@
 package dev.taidon.sqlrunner.internal;
 
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
 import dev.taidon.sqlrunner.internal.wire.ResultLimits;
 import dev.taidon.sqlrunner.script.ScriptParser;
 import dev.taidon.sqlrunner.internal.wire.ResultListener;
+import dev.taidon.sqlrunner.internal.wire.ServerMessage;
 import dev.taidon.sqlrunner.internal.wire.StatementResult;
 import dev.taidon.sqlrunner.internal.wire.TransactionStatus;
 import dev.taidon.sqlrunner.internal.wire.WireAddress;
@@ -37,6 +40,20 @@ final class SandboxSession implements AutoCloseable {
       SELECT pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::pg_catalog.text,
              (SELECT pg_catalog.json_object_agg(s.name, s.setting ORDER BY s.name)::pg_catalog.text
               FROM pg_catalog.pg_settings s WHERE s.source OPERATOR(pg_catalog.=) 'session')""";
+
+  /**
+   * What a session holds besides settings and outlives a transaction's rollback: prepared
+   * statements, cursors and session-level advisory locks, as one digest.
+   */
+  private static final String SESSION_OBJECTS = """
+      SELECT pg_catalog.md5(pg_catalog.concat_ws(' ',
+        (SELECT pg_catalog.string_agg(p.name OPERATOR(pg_catalog.||) ':' OPERATOR(pg_catalog.||) p.statement, ','
+                ORDER BY p.name) FROM pg_catalog.pg_prepared_statements p),
+        (SELECT pg_catalog.string_agg(c.name, ',' ORDER BY c.name) FROM pg_catalog.pg_cursors c),
+        (SELECT pg_catalog.count(*) FROM pg_catalog.pg_locks l
+         WHERE l.pid OPERATOR(pg_catalog.=) pg_catalog.pg_backend_pid()
+           AND l.locktype OPERATOR(pg_catalog.=) 'advisory'))),
+             EXISTS (SELECT FROM pg_catalog.pg_cursors)""";
 
   private final WireAddress address;
   private final String user;
@@ -94,22 +111,66 @@ final class SandboxSession implements AutoCloseable {
     if (wire.transactionStatus() != TransactionStatus.IDLE) {
       return Optional.empty();
     }
-    String[] values = new String[2];
-    StatementResult result = wire.execute(PROBE, null, new ResultListener() {
-      @Override
-      public void row(List<String> row, boolean cut) {
-        values[0] = row.get(0);
-        values[1] = row.get(1);
-      }
-    }, new ResultLimits(1, 1024 * 1024, 1024 * 1024));
-    if (result.error().isPresent() || values[0] == null) {
+    FirstRow answer = firstRow(PROBE, 1024 * 1024);
+    if (answer.result().error().isPresent() || answer.values().isEmpty() || answer.values().get(0) == null) {
       return Optional.empty();
     }
     Map<String, String> settings = new TreeMap<>();
-    if (values[1] != null) {
-      json.readTree(values[1]).properties().forEach(entry -> settings.put(entry.getKey(), entry.getValue().asString()));
+    String set = answer.values().get(1);
+    if (set != null) {
+      json.readTree(set).properties().forEach(entry -> settings.put(entry.getKey(), entry.getValue().asString()));
     }
-    return Optional.of(new Probe(values[0], settings));
+    return Optional.of(new Probe(answer.values().get(0), settings));
+  }
+
+  /**
+   * What outlives a rollback in this session besides settings.
+   *
+   * @param digest prepared statements, cursors and advisory locks, digested
+   * @param cursors whether a cursor is open: moving one is not undone by a rollback and not seen in
+   *     the digest
+   */
+  record SessionObjects(String digest, boolean cursors) {}
+
+  /**
+   * Opens a read-only transaction and takes its snapshot at once, so that the transaction can no
+   * longer be made read-write ({@code SET transaction_read_only} is refused after the first
+   * query). Returns what the session held as it began.
+   *
+   * @throws TaidonException when the server refuses or the session is lost; the transaction may
+   *     then not be read-only, so nothing may run in it
+   */
+  SessionObjects beginReadOnly() {
+    return sessionObjects("BEGIN TRANSACTION READ ONLY; " + SESSION_OBJECTS, TransactionStatus.OPEN);
+  }
+
+  /** Rolls the read-only transaction back and returns what the session holds afterwards. */
+  SessionObjects rollbackReadOnly() {
+    return sessionObjects("ROLLBACK; " + SESSION_OBJECTS, TransactionStatus.IDLE);
+  }
+
+  private SessionObjects sessionObjects(String sql, TransactionStatus expected) {
+    FirstRow answer = firstRow(sql, 1024);
+    StatementResult result = answer.result();
+    if (result.error().isPresent() || answer.values().isEmpty() || result.status() != expected) {
+      throw new TaidonException(ErrorCode.SANDBOX_FAILED, "the sandbox did not answer " + sql.substring(0, sql.indexOf(';'))
+          + " as expected: " + result.error().map(ServerMessage::message).orElse("transaction status " + result.status()));
+    }
+    return new SessionObjects(answer.values().get(0), "t".equals(answer.values().get(1)));
+  }
+
+  private record FirstRow(List<String> values, StatementResult result) {}
+
+  /** Runs runner SQL whose one row is wanted; {@code values} is empty if no row came. */
+  private FirstRow firstRow(String sql, int maxBytes) {
+    List<List<String>> rows = new java.util.ArrayList<>(1);
+    StatementResult result = wire.execute(sql, null, new ResultListener() {
+      @Override
+      public void row(List<String> row, boolean cut) {
+        rows.add(row);
+      }
+    }, new ResultLimits(1, maxBytes, maxBytes));
+    return new FirstRow(rows.isEmpty() ? List.of() : rows.getFirst(), result);
   }
 
   /**

@@ -3,15 +3,16 @@ package dev.taidon.userprofile.internal;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.SandboxInfo;
 import dev.taidon.idp.Identity;
+import dev.taidon.userprofile.Shares;
 import dev.taidon.userprofile.Worksheets;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes anonymous accounts that have not been seen for the configured idle time, sandboxes and
- * worksheets first: a crash in between leaves an account without them, which the next pass
- * removes, never sandboxes or worksheets without an account.
+ * Removes anonymous accounts that have not been seen for the configured idle time, sandboxes,
+ * worksheets and shares first: a crash in between leaves an account without them, which the next
+ * pass removes, never sandboxes, worksheets or shares without an account.
  */
 final class AccountExpiry {
   static final int BATCH = 100;
@@ -20,11 +21,13 @@ final class AccountExpiry {
   private final Identity identity;
   private final EnvManager envManager;
   private final Worksheets worksheets;
+  private final Shares shares;
 
-  AccountExpiry(Identity identity, EnvManager envManager, Worksheets worksheets) {
+  AccountExpiry(Identity identity, EnvManager envManager, Worksheets worksheets, Shares shares) {
     this.identity = identity;
     this.envManager = envManager;
     this.worksheets = worksheets;
+    this.shares = shares;
   }
 
   /** One pass; returns how many accounts it removed. */
@@ -35,10 +38,11 @@ final class AccountExpiry {
         envManager.deleteSandbox(sandbox.id());
       }
       worksheets.deleteWorksheetsOf(account);
+      shares.deleteSharesOf(account);
       identity.deleteAccount(account);
     }
     if (!expired.isEmpty()) {
-      log.info("Removed {} expired anonymous accounts with their sandboxes and worksheets", expired.size());
+      log.info("Removed {} expired anonymous accounts with their sandboxes, worksheets and shares", expired.size());
     }
     return expired.size();
   }

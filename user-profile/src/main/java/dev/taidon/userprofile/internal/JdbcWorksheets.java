@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class JdbcWorksheets implements Worksheets {
   private static final Pattern WORKSHEET_ID = Pattern.compile("ws-[0-9a-f]{32}");
   private static final Pattern CELL_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final TypeReference<List<Worksheet.Cell>> CELLS = new TypeReference<>() {};
+  static final TypeReference<List<Worksheet.Cell>> CELLS = new TypeReference<>() {};
+  private static final OwnerQuota QUOTA = new OwnerQuota("worksheet", "max-worksheets", "worksheets");
 
   private final JdbcClient jdbc;
   private final JsonMapper json;
@@ -39,17 +40,17 @@ final class JdbcWorksheets implements Worksheets {
 
   @Override
   public Worksheet createWorksheet(String owner, String title, WorksheetBase base) {
+    return createWithCells(owner, title, base, List.of());
+  }
+
+  /** Creates a worksheet that has cells from the start, held to the limits of a save. */
+  Worksheet createWithCells(String owner, String title, WorksheetBase base, List<Worksheet.Cell> cells) {
     String checkedTitle = checkTitle(title == null || title.isBlank() ? "Untitled worksheet" : title);
-    int count = jdbc.sql("SELECT count(*) FROM user_profile.worksheet WHERE owner = ?").param(owner)
-        .query(Integer.class).single();
-    if (count >= settings.maxWorksheets()) {
-      throw new TaidonException(ErrorCode.QUOTA_EXCEEDED, "you have " + count + " worksheets, the most allowed"
-          + " (taidon.profile.max-worksheets = " + settings.maxWorksheets() + "); delete one to create another",
-          Map.of("limit", "max-worksheets", "allowed", settings.maxWorksheets()), null);
-    }
+    List<Worksheet.Cell> checkedCells = checkCells(cells);
+    QUOTA.requireRoom(jdbc, owner, settings.maxWorksheets(), "; delete one to create another");
     String id = "ws-" + UUID.randomUUID().toString().replace("-", "");
-    jdbc.sql("INSERT INTO user_profile.worksheet (id, owner, title, base, cells) VALUES (?, ?, ?, ?::jsonb, '[]'::jsonb)")
-        .params(id, owner, checkedTitle, json.writeValueAsString(base)).update();
+    jdbc.sql("INSERT INTO user_profile.worksheet (id, owner, title, base, cells) VALUES (?, ?, ?, ?::jsonb, ?::jsonb)")
+        .params(id, owner, checkedTitle, json.writeValueAsString(base), json.writeValueAsString(checkedCells)).update();
     return worksheet(owner, id);
   }
 

@@ -1,5 +1,6 @@
 package dev.taidon.userprofile.internal;
 
+import dev.taidon.auditlog.AuditLog;
 import dev.taidon.core.role.PeriodicTask;
 import dev.taidon.core.role.RoleService;
 import dev.taidon.envmanager.EnvManager;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The beans of the user-profile role: worksheets, and account upkeep across idp and env-manager. */
+/** The beans of the user-profile role: worksheets, shares, and account upkeep across idp and env-manager. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ProfileSettings.class)
 public class UserProfileConfiguration {
@@ -22,8 +23,14 @@ public class UserProfileConfiguration {
   }
 
   @Bean
-  AccountExpiry accountExpiry(Identity identity, EnvManager envManager, JdbcWorksheets worksheets) {
-    return new AccountExpiry(identity, envManager, worksheets);
+  JdbcShares shares(JdbcClient jdbc, JsonMapper json, ProfileSettings settings, JdbcWorksheets worksheets,
+      AuditLog auditLog) {
+    return new JdbcShares(jdbc, json, settings, worksheets, auditLog);
+  }
+
+  @Bean
+  AccountExpiry accountExpiry(Identity identity, EnvManager envManager, JdbcWorksheets worksheets, JdbcShares shares) {
+    return new AccountExpiry(identity, envManager, worksheets, shares);
   }
 
   @Bean
