@@ -245,6 +245,7 @@ export class Workspace {
       last.cells.forEach((c, i) => this.insertCell(last.at + i, c.sql, false, c.id));
       this.changed();
       this.banner.clear();
+      if (this.tab === 'timeline') void this.saveNow().then(() => this.renderPanel());
       this.cells[last.at]?.editor.focus();
     });
     this.banner.show('info', message, undo);

@@ -21,6 +21,7 @@ public final class Bench {
     benchmarks.put("sandbox", new SandboxBenchmark());
     benchmarks.put("runner", new RunnerBenchmark());
     benchmarks.put("load", new LoadBenchmark());
+    benchmarks.put("ui", new UiBenchmark());
     if (args.length == 0 || args[0].equals("list") || !benchmarks.containsKey(args[0])) {
       System.out.println("Benchmarks:");
       benchmarks.forEach((name, benchmark) -> System.out.printf("  %-10s %s%n", name, benchmark.description()));

@@ -112,6 +112,25 @@ class AllInOneIT {
   }
 
   @Test
+  void theSpaPageCarriesAFreshNonceThatOnlyItsOwnPolicyNames() {
+    HttpResponse<String> first = server.get("/");
+    HttpResponse<String> second = server.get("/index.html");
+    java.util.regex.Pattern meta = java.util.regex.Pattern.compile("<meta name=\"csp-nonce\" content=\"([A-Za-z0-9_-]{20,})\"");
+    java.util.regex.Matcher firstNonce = meta.matcher(first.body());
+    java.util.regex.Matcher secondNonce = meta.matcher(second.body());
+    assertThat(firstNonce.find()).as("the page names its nonce for the editor: %s", first.body()).isTrue();
+    assertThat(secondNonce.find()).isTrue();
+    assertThat(firstNonce.group(1)).as("every copy of the page has its own nonce").isNotEqualTo(secondNonce.group(1));
+    assertThat(first.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+        .contains("style-src 'self' 'nonce-" + firstNonce.group(1) + "';").contains("script-src 'self';")
+        .doesNotContain("script-src 'self' 'unsafe"));
+    assertThat(first.headers().firstValue("Cache-Control")).contains("no-store");
+    assertThat(server.get("/api/v1/platform").headers().firstValue("Content-Security-Policy"))
+        .as("other answers allow no inline style element at all")
+        .hasValueSatisfying(csp -> assertThat(csp).contains("style-src 'self';").doesNotContain("nonce"));
+  }
+
+  @Test
   void oversizedBodiesAreRefusedWhetherDeclaredOrStreamed() {
     String large = "{\"refreshToken\":\"" + "x".repeat(2 << 20) + "\"}";
     assertProblem(server.send(HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/auth/refresh"))

@@ -29,6 +29,13 @@ import java.util.Set;
  * forged key ids cannot turn into a flood of key fetches.
  */
 final class AccessTokenVerifier {
+  /**
+   * How far past its expiry a token is still accepted. Tokens are issued by this platform's own
+   * idp, on clocks kept in step; the library's default of a minute would let a revoked sign-in
+   * keep its access that much longer.
+   */
+  static final int MAX_CLOCK_SKEW_SECONDS = 5;
+
   static final Duration REFRESH_INTERVAL = Duration.ofMillis(200);
 
   /** Who a verified token speaks for, and whether it may use operator endpoints. */
@@ -60,8 +67,10 @@ final class AccessTokenVerifier {
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, new ImmutableJWKSet<>(current)));
-    processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(settings.audience(),
-        new JWTClaimsSet.Builder().issuer(settings.issuer()).build(), Set.of("sub", "exp", "iat", "kind")));
+    DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier = new DefaultJWTClaimsVerifier<>(settings.audience(),
+        new JWTClaimsSet.Builder().issuer(settings.issuer()).build(), Set.of("sub", "exp", "iat", "kind"));
+    claimsVerifier.setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
+    processor.setJWTClaimsSetVerifier(claimsVerifier);
     try {
       JWTClaimsSet claims = processor.process(token, null);
       // The claims verifier requires "kind"; an unknown value is IllegalArgumentException.

@@ -18,14 +18,26 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What every response of the public edge carries and every request must respect: security headers
- * (a Content-Security-Policy the SPA passes: no inline script or style, nothing from other origins),
+ * (a Content-Security-Policy the SPA passes: no inline script, nothing from other origins),
  * and a bound on request bodies, enforced on the declared length and again on the bytes read, so a
  * chunked upload cannot exceed it either.
  */
 final class EdgeFilter extends OncePerRequestFilter {
-  static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-      + "frame-ancestors 'none'; form-action 'self'";
+  /**
+   * No inline script anywhere. Style elements only from this origin, or, on the SPA's page, with
+   * that response's nonce ({@link SpaPageController}); CodeMirror builds its styles at run time in
+   * one such element. Style attributes are allowed ({@code style-src-attr}): the editor sets
+   * sizes and positions through them, and an attribute can neither run script nor select other
+   * elements to leak their content.
+   */
+  static final String CONTENT_SECURITY_POLICY = contentSecurityPolicy("'self'");
+
+  static String contentSecurityPolicy(String styleElementSources) {
+    return "default-src 'self'; script-src 'self'; style-src " + styleElementSources + "; "
+        + "style-src-attr 'unsafe-inline'; "
+        + "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        + "frame-ancestors 'none'; form-action 'self'";
+  }
 
   /** Where projects are uploaded: the one route with its own, larger body limit. */
   static final String UPLOADS = "/api/v1/projects";

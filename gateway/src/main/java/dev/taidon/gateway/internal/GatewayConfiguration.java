@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({AuthSettings.class, GatewaySettings.class, ProjectLimits.class})
 @Import({PlatformController.class, AuthController.class, AuditController.class, WorksheetController.class,
-    ShareController.class, ProjectController.class})
+    ShareController.class, ProjectController.class, SpaPageController.class})
 public class GatewayConfiguration {
 
   /** Runs first: headers on every answer, including those of refused requests. */
