@@ -38,7 +38,7 @@ final class DatasetCatalog {
   }
 
   // Before BUILT_IN: static fields initialise in textual order.
-  private static final Pattern CREATE_TABLE = Pattern.compile("(?im)^\\s*CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([A-Za-z_][A-Za-z0-9_.\"]*)");
+  private static final Pattern CREATE_TABLE = Pattern.compile("(?im)^\\s*CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?([A-Za-z_\"][A-Za-z0-9_.$\"]*)");
 
   static final List<Source> BUILT_IN = List.of(
       Source.of("clubdata", "Country club (PostgreSQL Exercises)",
