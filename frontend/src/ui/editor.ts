@@ -46,7 +46,9 @@ const theme = EditorView.theme({
 });
 
 /** The page's Content-Security-Policy nonce, which the editor's style element must carry. */
-const cspNonce = document.querySelector<HTMLMetaElement>('meta[name=csp-nonce]')?.content ?? '';
+function cspNonce(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name=csp-nonce]')?.content ?? '';
+}
 
 /** A CodeMirror 6 SQL editor for one cell. */
 export function createEditor(parent: HTMLElement, options: EditorOptions): CellEditor {
@@ -106,7 +108,7 @@ export function createEditor(parent: HTMLElement, options: EditorOptions): CellE
       placeholder('SELECT …   (Ctrl+Enter runs the cell)'),
       EditorView.lineWrapping,
       theme,
-      EditorView.cspNonce.of(cspNonce),
+      EditorView.cspNonce.of(cspNonce()),
       EditorView.contentAttributes.of({ 'aria-label': options.label }),
       EditorState.readOnly.of(options.readOnly === true),
       EditorView.updateListener.of((update) => {

@@ -1,15 +1,11 @@
 package dev.taidon.bench;
 
-import dev.taidon.core.ProcessIdentity;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.envmanager.SandboxEndpoint;
 import dev.taidon.envmanager.SandboxInfo;
-import dev.taidon.server.TaidonServer;
-import dev.taidon.testkit.LoopFileSystem;
 import dev.taidon.testkit.PostgresProcesses;
 import dev.taidon.testkit.PrometheusText;
-import dev.taidon.testkit.TestDirectories;
 import dev.taidon.testkit.load.LoadDriver;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,8 +23,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code ./taidon bench load}: learners arriving over a ramp and working on dataset worksheets
@@ -53,18 +47,13 @@ final class LoadBenchmark implements Bench.Benchmark {
     int ramp = option(args, "--ramp-seconds", 120);
     int think = option(args, "--think-seconds", 5);
     int registered = users / 10;
-    Path base = TestDirectories.create("bench-load");
-    LoopFileSystem fileSystem = ProcessIdentity.isRoot() ? LoopFileSystem.btrfs(32 * 1024) : null;
-    Path dataRoot = fileSystem == null ? base : fileSystem.root();
-    ConfigurableApplicationContext platform = TaidonServer.start("--data-dir=" + dataRoot.resolve("data"), "--port=0",
-        "--taidon.engine-directory=" + TestDirectories.SHARED_ENGINE, "--taidon.store.loop-image=false",
-        "--taidon.gateway.address-rate=100000", "--taidon.gateway.address-burst=100000",
-        "--logging.level.root=warn");
     List<String> samples = new ArrayList<>();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-    try {
-      URI url = URI.create("http://localhost:" + ((WebServerApplicationContext) platform).getWebServer().getPort());
-      Samples baseline = baseline(platform.getBean(EnvManager.class));
+    try (BenchPlatform platform = BenchPlatform.start("bench-load", 32 * 1024,
+        "--taidon.gateway.address-rate=100000", "--taidon.gateway.address-burst=100000")) {
+      URI url = platform.baseUrl();
+      Path dataRoot = platform.dataRoot();
+      Samples baseline = baseline(platform.context().getBean(EnvManager.class));
       long[] cpu = {cpuTicks()[0], cpuTicks()[1]};
       long began = System.nanoTime();
       sampler.scheduleAtFixedRate(() -> samples.add(sample(url, dataRoot, began, cpu)), 0, SAMPLE_EVERY.toSeconds(),
@@ -73,15 +62,9 @@ final class LoadBenchmark implements Bench.Benchmark {
           Duration.ofSeconds(ramp), Duration.ofMinutes(minutes), Duration.ofSeconds(think), 42));
       sampler.shutdownNow();
       samples.add(sample(url, dataRoot, began, cpu));
-      print(report, baseline, samples, metrics(url), users, registered, minutes, fileSystem != null);
+      print(report, baseline, samples, metrics(url), users, registered, minutes, platform.onBtrfs());
     } finally {
       sampler.shutdownNow();
-      platform.close();
-      PostgresProcesses.servingBelow(dataRoot).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-      if (fileSystem != null) {
-        fileSystem.close();
-      }
-      TestDirectories.delete(base);
     }
   }
 

@@ -1,15 +1,10 @@
 package dev.taidon.bench;
 
-import dev.taidon.core.ProcessIdentity;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.envmanager.SandboxEndpoint;
 import dev.taidon.envmanager.SandboxInfo;
-import dev.taidon.server.TaidonServer;
-import dev.taidon.testkit.LoopFileSystem;
-import dev.taidon.testkit.PostgresProcesses;
 import dev.taidon.testkit.PrometheusText;
-import dev.taidon.testkit.TestDirectories;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,8 +17,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -48,30 +41,16 @@ final class RunnerBenchmark implements Bench.Benchmark {
 
   @Override
   public void run(String[] args) throws Exception {
-    Path base = TestDirectories.create("bench-runner");
-    LoopFileSystem fileSystem = ProcessIdentity.isRoot() ? LoopFileSystem.btrfs(4096) : null;
-    Path dataRoot = fileSystem == null ? base : fileSystem.root();
     List<String> report = new ArrayList<>();
-    ConfigurableApplicationContext platform = TaidonServer.start("--data-dir=" + dataRoot.resolve("data"), "--port=0",
-        "--taidon.engine-directory=" + TestDirectories.SHARED_ENGINE, "--taidon.store.loop-image=false",
-        "--taidon.gateway.account-rate=100000", "--taidon.gateway.account-burst=100000",
-        "--taidon.gateway.address-rate=100000", "--taidon.gateway.address-burst=100000",
-        "--taidon.sandbox.anonymous-max-sandboxes=3", "--logging.level.root=warn");
-    try {
-      baseUrl = URI.create("http://localhost:" + ((WebServerApplicationContext) platform).getWebServer().getPort());
-      EnvManager envManager = platform.getBean(EnvManager.class);
+    try (BenchPlatform platform = BenchPlatform.start("bench-runner", 4096,
+        BenchPlatform.concat(BenchPlatform.UNLIMITED_RATES, "--taidon.sandbox.anonymous-max-sandboxes=3"))) {
+      baseUrl = platform.baseUrl();
+      EnvManager envManager = platform.context().getBean(EnvManager.class);
       trivialQuery(envManager, report);
       longWorksheet(envManager, report);
-      newLearner(report, base.resolve("baseline"));
-      report.add(0, "runner: store " + (fileSystem == null ? "of the data directory (copy or reflink)" : "btrfs loop image")
-          + ", " + Runtime.getRuntime().availableProcessors() + " processors, HTTP/1.1 on loopback");
-    } finally {
-      platform.close();
-      PostgresProcesses.servingBelow(dataRoot).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-      if (fileSystem != null) {
-        fileSystem.close();
-      }
-      TestDirectories.delete(base);
+      newLearner(report, platform.scratch().resolve("baseline"));
+      report.add(0, "runner: store " + platform.storeDescription() + ", "
+          + Runtime.getRuntime().availableProcessors() + " processors, HTTP/1.1 on loopback");
     }
     report.forEach(System.out::println);
   }

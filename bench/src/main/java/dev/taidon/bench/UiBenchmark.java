@@ -1,10 +1,5 @@
 package dev.taidon.bench;
 
-import dev.taidon.core.ProcessIdentity;
-import dev.taidon.server.TaidonServer;
-import dev.taidon.testkit.LoopFileSystem;
-import dev.taidon.testkit.PostgresProcesses;
-import dev.taidon.testkit.TestDirectories;
 import dev.taidon.testkit.browser.Browser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,7 +7,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -22,8 +16,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The SPA in the machine's headless Chromium against a platform in this process: navigation to an
@@ -82,18 +74,13 @@ final class UiBenchmark implements Bench.Benchmark {
 
   @Override
   public void run(String[] args) throws Exception {
-    Path base = TestDirectories.create("bench-ui");
-    LoopFileSystem fileSystem = ProcessIdentity.isRoot() ? LoopFileSystem.btrfs(4096) : null;
-    Path dataRoot = fileSystem == null ? base : fileSystem.root();
     List<String> report = new ArrayList<>();
-    ConfigurableApplicationContext platform = TaidonServer.start("--data-dir=" + dataRoot.resolve("data"), "--port=0",
-        "--taidon.engine-directory=" + TestDirectories.SHARED_ENGINE, "--taidon.store.loop-image=false",
-        "--taidon.gateway.account-rate=100000", "--taidon.gateway.account-burst=100000",
-        "--taidon.gateway.address-rate=100000", "--taidon.gateway.address-burst=100000", "--logging.level.root=warn");
-    try (Browser browser = Browser.start(base.resolve("screenshots"))) {
-      URI baseUrl = URI.create("http://localhost:" + ((WebServerApplicationContext) platform).getWebServer().getPort() + "/");
+    try (BenchPlatform platform = BenchPlatform.start("bench-ui", 4096, BenchPlatform.UNLIMITED_RATES);
+        Browser browser = Browser.start(platform.scratch().resolve("screenshots"))) {
+      URI baseUrl = URI.create(platform.baseUrl() + "/");
       report.add("ui: Chromium " + browser.script("return navigator.userAgent.match(/Chrome\\/([0-9.]+)/)[1]") + " headless, "
-          + Runtime.getRuntime().availableProcessors() + " processors, platform in this process on loopback");
+          + Runtime.getRuntime().availableProcessors() + " processors, store " + platform.storeDescription()
+          + ", platform in this process on loopback");
       bundle(baseUrl, report);
 
       browser.open(baseUrl.toString());
@@ -103,14 +90,6 @@ final class UiBenchmark implements Bench.Benchmark {
       String worksheetId = browser.find("[data-testid=workspace]").getAttribute("data-worksheet");
       interactive(browser, baseUrl, worksheetUrl, report);
       runToPaint(browser, worksheetId, report);
-      browser.screenshot("bench-ui");
-    } finally {
-      platform.close();
-      PostgresProcesses.servingBelow(dataRoot).forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-      if (fileSystem != null) {
-        fileSystem.close();
-      }
-      TestDirectories.delete(base);
     }
     report.forEach(System.out::println);
   }
