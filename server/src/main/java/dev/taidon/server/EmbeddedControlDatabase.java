@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Condition;
@@ -24,14 +27,23 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * The control database a server starts in its own data directory when it is given no external
- * one: a PostgreSQL cluster of the pinned engine, reachable only through its Unix socket.
+ * one: a PostgreSQL cluster of the pinned engine, reachable only through its Unix socket. It is
+ * supervised: if its postmaster dies (killed, out of memory), it is started again, with
+ * PostgreSQL's crash recovery, until the server stops. Requests in between answer 503
+ * {@code control-database-unavailable}; the connection pool replaces the broken connections.
  */
 final class EmbeddedControlDatabase {
   static final String DATABASE = "taidon";
+  /** How often the supervisor looks whether the postmaster still runs. */
+  static final Duration SUPERVISION_INTERVAL = Duration.ofSeconds(1);
   private static final Logger log = LoggerFactory.getLogger(EmbeddedControlDatabase.class);
 
   private final PostgresInstance instance;
   private final Duration startTimeout;
+  private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
+      Thread.ofPlatform().daemon().name("control-db-supervisor").factory());
+  private volatile boolean stopping;
+  private int restarts;
 
   EmbeddedControlDatabase(DataDirectory data, PostgresBinaries binaries, OsAccount account, CommandRunner runner,
       Duration startTimeout) {
@@ -56,7 +68,27 @@ final class EmbeddedControlDatabase {
     createDatabaseIfMissing();
     log.info("Control database up in {} ms (socket in {})", Duration.ofNanos(System.nanoTime() - started).toMillis(),
         instance.spec().socketDirectory());
+    supervisor.scheduleWithFixedDelay(this::restartIfGone, SUPERVISION_INTERVAL.toMillis(),
+        SUPERVISION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
   }
+
+  /**
+   * Starts the postmaster again when it is gone. A start can fail while backends of the dead one
+   * still hold its shared memory; they exit on their own, and the next pass tries again.
+   */
+  private void restartIfGone() {
+    if (stopping || instance.isRunning()) {
+      return;
+    }
+    try {
+      log.warn("The control database's PostgreSQL is gone; starting it again (restart {})", ++restarts);
+      instance.start(startTimeout);
+      log.info("Control database running again after restart {}", restarts);
+    } catch (RuntimeException e) {
+      log.warn("The control database did not start again yet: {}", e.getMessage());
+    }
+  }
+
 
   private void createDatabaseIfMissing() {
     try (Connection connection = instance.connect("postgres");
@@ -84,6 +116,14 @@ final class EmbeddedControlDatabase {
   }
 
   void stop() {
+    stopping = true;
+    supervisor.shutdownNow();
+    try {
+      // A restart in progress finishes before the final stop, so no postmaster is left behind.
+      supervisor.awaitTermination(startTimeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     instance.stop();
     log.info("Control database stopped");
   }

@@ -63,17 +63,21 @@ class RunnerIT {
     cells[11] = "SELECT sum(n) FROM numbers";
     learner.cells(worksheet, cells);
     double replayedBefore = counter("taidon_runner_steps_total", "replayed");
+    double partHitsBefore = tails("cache_prefix");
     JsonNode edited = learner.run(worksheet, "c5");
     assertThat(modes(edited)).as("cells before the edit come from the cache")
         .containsExactly("restored", "restored", "restored", "replayed", "replayed", "executed");
     assertThat(counter("taidon_runner_steps_total", "replayed") - replayedBefore)
         .as("only cells 3 and 4 were replayed").isEqualTo(2.0);
+    assertThat(tails("cache_prefix") - partHitsBefore).as("the tail was found in the cache in part").isEqualTo(1.0);
     assertThat(lastStatements(edited).get(0).path("rows").get(0).get(0).asString())
         .as("1 + 2 + 30 + 4: the result reflects the edit").isEqualTo("37");
 
+    double atTailBefore = tails("sandbox_at_tail");
     JsonNode again = learner.run(worksheet, "c5");
     assertThat(modes(again)).as("the sandbox already holds the tail")
         .containsExactly("reused", "reused", "reused", "reused", "reused", "executed");
+    assertThat(tails("sandbox_at_tail") - atTailBefore).as("a hit in the sandbox itself").isEqualTo(1.0);
   }
 
   @Test
@@ -366,6 +370,11 @@ class RunnerIT {
 
   private static List<String> modes(JsonNode run) {
     return StreamSupport.stream(run.path("steps").spliterator(), false).map(step -> step.path("mode").asString()).toList();
+  }
+
+  private static double tails(String found) {
+    return PrometheusText.sum(server.get("/actuator/prometheus").body(), "taidon_runner_tails_total",
+        "found=\"" + found + "\"");
   }
 
   private static double counter(String name, String mode) {

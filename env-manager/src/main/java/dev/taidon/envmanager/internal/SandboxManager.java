@@ -306,11 +306,13 @@ final class SandboxManager implements EnvManager {
     long used = actual == Presence.HOT ? runtime.diskUsage(id) : 0;
     if (used > settings.diskLimit().toBytes()) {
       withLock(id, () -> {
-        runtime.stop(id);
         String failure = String.format("its data grew to %d MB, over the disk limit of %d MB (taidon.sandbox.disk-limit)",
             used >> 20, settings.diskLimit().toMegabytes());
-        jdbc.sql("UPDATE env_manager.sandbox SET presence = ?, failure = ? WHERE id = ?")
-            .params(runtime.presence(id).name(), failure, id.value()).update();
+        // The reason first: whoever loses the connection when the server stops can read why.
+        jdbc.sql("UPDATE env_manager.sandbox SET failure = ? WHERE id = ?").params(failure, id.value()).update();
+        runtime.stop(id);
+        jdbc.sql("UPDATE env_manager.sandbox SET presence = ? WHERE id = ?")
+            .params(runtime.presence(id).name(), id.value()).update();
         log.warn("Stopped sandbox {} of {}: {}", id, row.owner(), failure);
         audit("sandbox.disk-limit-exceeded", AuditEvent.SYSTEM, id, Map.of("owner", row.owner()));
         return null;

@@ -69,6 +69,8 @@ final class LocalSqlRunner implements SqlRunner {
       + "|transaction_timestamp|timeofday|gen_random_uuid|uuidv4|uuidv7|current_timestamp|current_time|localtime"
       + "|localtimestamp|current_date|pg_backend_pid|txid_current|pg_current_xact_id|setseed)\\b");
   private static final int SQL_EXCERPT_CHARS = 200;
+  /** How long the end of a run waits for the control database to take its record. */
+  static final Duration RECORD_PATIENCE = Duration.ofSeconds(15);
   /**
    * How long a sandbox with a live session is used without telling env-manager again: far below
    * any idle time, and it saves three control-database statements per run.
@@ -339,7 +341,14 @@ final class LocalSqlRunner implements SqlRunner {
       slot.closeSession();
       // A sandbox that went cold comes back at the state it was last restored to or published as.
       SandboxInfo info = describe(slot);
-      if (info.presence() == Presence.COLD) {
+      if (info.failure().isPresent()) {
+        // Stopped for a reason (its disk limit): it starts again from the state it last held in
+        // the cache, and positioning replays the rest.
+        log.info("Sandbox {} was stopped ({}); resetting it to {}", slot.id, info.failure().get(),
+            info.state().shortForm());
+        slot.unknown();
+        envManager.resetSandbox(slot.id, info.state());
+      } else if (info.presence() == Presence.COLD) {
         Optional<RunStore.StateContext> context = info.state().equals(envManager.rootState())
             ? Optional.of(rootContext()) : store.context(info.state());
         context.ifPresentOrElse(known -> slot.at(info.state(), known, false), slot::unknown);
@@ -357,6 +366,16 @@ final class LocalSqlRunner implements SqlRunner {
     slot.endpoint = envManager.openSandbox(slot.id);
     slot.openedNanos = System.nanoTime();
     return slot.endpoint;
+  }
+
+  /** Why env-manager stopped the sandbox, when it did. */
+  private Optional<String> stoppedBecause(SandboxSlot slot) {
+    try {
+      return envManager.describeSandbox(slot.id).failure().map(reason -> "the sandbox was stopped: " + reason
+          + "; the next run starts it again from the last cached state");
+    } catch (TaidonException e) {
+      return Optional.empty();
+    }
   }
 
   private SandboxInfo describe(SandboxSlot slot) {
@@ -452,16 +471,27 @@ final class LocalSqlRunner implements SqlRunner {
           request.throughCellId(), chain.get(plan.through() + 1));
       runs.put(runId, new ActiveRun(request.owner(), control));
       workers.execute(() -> {
-        Optional<Recorded> recorded = Optional.empty();
+        Recorded recorded = null;
         try {
-          recorded = Optional.of(execute(plan, slot, control, events::emit));
+          recorded = execute(plan, slot, control, events::emit);
         } finally {
           runs.remove(runId);
           release(slot);
-          events.end();
+          try {
+            if (recorded != null) {
+              // The run's record is final before the learner hears how it ended, so a crash
+              // cannot leave a run that was answered without its outcome in the records.
+              recordOutcome(recorded);
+              events.emit(recorded.ended());
+            }
+          } finally {
+            events.end();
+          }
         }
-        // Off the learner's path: the answer is complete before the run is recorded.
-        recorded.ifPresent(this::record);
+        // Off the learner's path: the audit entry follows the answer.
+        if (recorded != null) {
+          audit(recorded);
+        }
       });
     } catch (RuntimeException e) {
       runs.remove(runId);
@@ -520,9 +550,9 @@ final class LocalSqlRunner implements SqlRunner {
     long executeNanos;
   }
 
-  /** What a finished run leaves to record. */
+  /** What a finished run leaves to record, and its last event, sent once the record is written. */
   private record Recorded(RunPlan plan, String outcome, Optional<StateId> restoredFrom, int replayed, int executed,
-      double totalMs) {}
+      double totalMs, RunEvent.Ended ended) {}
 
   private Recorded execute(RunPlan plan, SandboxSlot slot, RunControl control, Consumer<RunEvent> emit) {
     Clock clock = new Clock();
@@ -531,11 +561,13 @@ final class LocalSqlRunner implements SqlRunner {
     Optional<StateId> restoredFrom = Optional.empty();
     int replayed = 0;
     int executed = 0;
+    boolean announced = false;
     try {
       SandboxEndpoint endpoint = open(slot);
       Positioning positioning = position(slot, endpoint, plan.chain(), plan.from(), plan.base());
       restoredFrom = positioning.restored();
       emit.accept(new RunEvent.Started(plan.runId(), plan.worksheet().id(), plannedSteps(plan, positioning)));
+      announced = true;
       clock.planNanos = System.nanoTime() - plan.began() - positioning.restoreNanos();
       clock.restoreNanos = positioning.restoreNanos();
       boolean stopped = false;
@@ -562,6 +594,10 @@ final class LocalSqlRunner implements SqlRunner {
         metrics.step(RunEvent.Mode.executed, System.nanoTime() - stepStarted);
         outcome = outcomeAfter(outcome, step);
       }
+      if (slot.session == null) {
+        // The session was lost; if env-manager stopped the sandbox on purpose, the learner hears why.
+        failure = stoppedBecause(slot);
+      }
     } catch (TaidonException e) {
       outcome = control.cancelled() ? "cancelled" : "failed";
       failure = Optional.of(e.getMessage());
@@ -576,10 +612,14 @@ final class LocalSqlRunner implements SqlRunner {
       log.warn("Run {} of {} failed", plan.runId(), plan.request().owner(), e);
     }
     long total = System.nanoTime() - plan.began();
-    emit.accept(new RunEvent.Ended(outcome, new RunEvent.Timings(millis(clock.planNanos), millis(clock.restoreNanos),
-        millis(clock.replayNanos), millis(clock.executeNanos), millis(total)), failure));
+    if (!announced) {
+      // The run stopped before it had a plan; the learner still gets its id, for the records.
+      emit.accept(new RunEvent.Started(plan.runId(), plan.worksheet().id(), List.of()));
+    }
+    RunEvent.Ended ended = new RunEvent.Ended(outcome, new RunEvent.Timings(millis(clock.planNanos),
+        millis(clock.restoreNanos), millis(clock.replayNanos), millis(clock.executeNanos), millis(total)), failure);
     metrics.run(outcome, total);
-    return new Recorded(plan, outcome, restoredFrom, replayed, executed, millis(total));
+    return new Recorded(plan, outcome, restoredFrom, replayed, executed, millis(total), ended);
   }
 
   /** A run's outcome after a step: a failed step fails it; one that stopped it says why it stopped. */
@@ -590,12 +630,41 @@ final class LocalSqlRunner implements SqlRunner {
     return step == StepExecutor.Outcome.FAILED ? "failed" : outcome;
   }
 
-  private void record(Recorded run) {
+  /**
+   * Writes the run's outcome, trying again for up to {@link #RECORD_PATIENCE} while the control
+   * database is away (it restarts within seconds), since the learner is told the outcome only
+   * after it is recorded. Past that the learner is told anyway and the record says
+   * {@code interrupted} after the next start, the truth as far as the records can know it.
+   */
+  private void recordOutcome(Recorded run) {
+    long deadline = System.nanoTime() + RECORD_PATIENCE.toNanos();
+    long pauseMillis = 100;
+    while (true) {
+      try {
+        store.finished(run.plan().runId(), run.outcome(), run.restoredFrom(), run.replayed(), run.executed(),
+            run.totalMs());
+        return;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() + pauseMillis * 1_000_000 > deadline) {
+          log.warn("Could not record the end of run {}: {}", run.plan().runId(), e.getMessage());
+          return;
+        }
+        try {
+          Thread.sleep(pauseMillis);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        pauseMillis = Math.min(pauseMillis * 2, 2_000);
+      }
+    }
+  }
+
+  private void audit(Recorded run) {
     RunPlan plan = run.plan();
     String outcome = run.outcome();
     double totalMs = run.totalMs();
     try {
-      store.finished(plan.runId(), outcome, run.restoredFrom(), run.replayed(), run.executed(), totalMs);
       Map<String, String> attributes = new LinkedHashMap<>();
       attributes.put("run", plan.runId());
       attributes.put("worksheet", plan.worksheet().id());
@@ -609,7 +678,7 @@ final class LocalSqlRunner implements SqlRunner {
       auditLog.append(new AuditEvent(plan.query().isPresent() ? "query.finished" : "run.finished", plan.request().owner(),
           attributes));
     } catch (RuntimeException e) {
-      log.warn("Could not record the end of run {}: {}", plan.runId(), e.getMessage());
+      log.warn("Could not audit the end of run {}: {}", plan.runId(), e.getMessage());
     }
   }
 
@@ -638,6 +707,7 @@ final class LocalSqlRunner implements SqlRunner {
       RunStore.StateContext context = slot.context(wanted.get(held)).orElse(base.context());
       ensureSession(slot, endpoint, context);
       continueAt(slot, context);
+      metrics.tailFound(held == wanted.size() - 1 ? "sandbox_at_tail" : "sandbox_prefix");
       return new Positioning(held, 0, Optional.empty(), 0);
     }
     if (cached < 0) {
@@ -656,6 +726,7 @@ final class LocalSqlRunner implements SqlRunner {
     slot.sessionSettings = context.settings();
     slot.session.probe(json).ifPresent(probe -> slot.nextTransactionId = probe.nextTransactionId());
     metrics.restored(System.nanoTime() - started);
+    metrics.tailFound(cached == wanted.size() - 1 ? "cache_tail" : cached == 0 ? "base_only" : "cache_prefix");
     return new Positioning(cached, cached, Optional.of(state), System.nanoTime() - started);
   }
 

@@ -32,6 +32,17 @@ final class RunnerMetrics {
         .record(Duration.ofNanos(nanos));
   }
 
+  /**
+   * Where a run found the state before its head (its tail): {@code sandbox_at_tail} (nothing to
+   * do), {@code sandbox_prefix} (the sandbox held part of it, the rest replayed), {@code cache_tail}
+   * (restored whole from the cache), {@code cache_prefix} (restored in part, the rest replayed),
+   * {@code base_only} (nothing of it cached: replayed from the base). The first and third are hits.
+   */
+  void tailFound(String where) {
+    Counter.builder("taidon.runner.tails").description("Where runs found the state before their head")
+        .tag("found", where).register(registry).increment();
+  }
+
   void restored(long nanos) {
     timer("taidon.runner.restore.duration", "Time to restore a sandbox to a cached state and reopen its session", null,
         null).record(Duration.ofNanos(nanos));

@@ -54,9 +54,11 @@ public final class LoadDriver {
    * @param unexpected up to 50 descriptions of what went wrong
    * @param intendedErrors SQL errors the lesson asked for, which came back as they should
    * @param elapsed from the first arrival to the last learner's end
+   * @param runs every run the server answered in full, with the outcome it told
+   * @param visits every learner who got a worksheet, with what the server acknowledged of it
    */
   public record Report(Map<Kind, List<Double>> latencies, Map<Kind, Integer> failures, List<String> unexpected,
-      int intendedErrors, Duration elapsed) {
+      int intendedErrors, Duration elapsed, List<AcknowledgedRun> runs, List<Visit> visits) {
 
     public int requests() {
       return latencies.entrySet().stream().filter(entry -> entry.getKey() != Kind.FIRST_RESULT)
@@ -78,8 +80,64 @@ public final class LoadDriver {
     }
   }
 
+  /** A run the server answered in full: its id and the outcome the learner was told. */
+  public record AcknowledgedRun(String runId, String outcome) {}
+
+  /** One learner's worksheet: what the server acknowledged saving, and a save it may not have got. */
+  public static final class Visit {
+    private final String token;
+    private final String worksheet;
+    private final Lesson lesson;
+    private volatile List<String> acknowledged;
+    private volatile List<String> inFlight;
+
+    Visit(String token, String worksheet, Lesson lesson) {
+      this.token = token;
+      this.worksheet = worksheet;
+      this.lesson = lesson;
+    }
+
+    public String worksheet() {
+      return worksheet;
+    }
+  }
+
+  /**
+   * After the load (and whatever faults it met), checks each learner's worksheet: the server has
+   * exactly the cells it last acknowledged, or the save that was in flight when the answer was
+   * lost; and the learner can save and run again and gets the results their cells describe.
+   * Returns what is wrong, empty when nothing is.
+   */
+  public static List<String> verifyWorksheets(URI baseUrl, Report report) {
+    LoadDriver driver = new LoadDriver(baseUrl, new Config(0, 0, Duration.ZERO, Duration.ZERO, Duration.ZERO, 0));
+    List<String> problems = new ArrayList<>();
+    for (Visit visit : report.visits()) {
+      Answer stored = driver.send("GET", "/api/v1/worksheets/" + visit.worksheet, visit.token, null, 200);
+      if (stored.status() != 200) {
+        problems.add(visit.worksheet + ": GET answered " + stored.status() + ": " + stored.body());
+        continue;
+      }
+      List<String> cells = new ArrayList<>();
+      JSON.readTree(stored.body()).path("cells").forEach(cell -> cells.add(cell.path("sql").asString()));
+      if (visit.acknowledged != null && !cells.equals(visit.acknowledged) && !cells.equals(visit.inFlight)) {
+        problems.add(visit.worksheet + ": the server holds cells " + cells + ", not the acknowledged " + visit.acknowledged);
+        continue;
+      }
+      if (!driver.save(visit.token, visit, visit.lesson)) {
+        problems.add(visit.worksheet + ": could not be saved again: " + driver.unexpected.getLast());
+        continue;
+      }
+      if (driver.run(Kind.RUN_AFTER_EDIT, visit.token, visit.worksheet, visit.lesson.checkCell(), visit.lesson) == null) {
+        problems.add(visit.worksheet + ": running it again went wrong: " + driver.unexpected.getLast());
+      }
+    }
+    return problems;
+  }
+
   private final URI baseUrl;
   private final Config config;
+  private final List<AcknowledgedRun> acknowledgedRuns = Collections.synchronizedList(new ArrayList<>());
+  private final List<Visit> visits = Collections.synchronizedList(new ArrayList<>());
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
   private final Map<Kind, List<Double>> latencies = new ConcurrentHashMap<>();
@@ -123,7 +181,8 @@ public final class LoadDriver {
     Map<Kind, Integer> failed = new LinkedHashMap<>();
     failures.forEach((kind, count) -> failed.put(kind, count.get()));
     return new Report(Map.copyOf(latencies), failed, List.copyOf(unexpected.subList(0, Math.min(50, unexpected.size()))),
-        intendedErrors.get(), Duration.ofNanos(System.nanoTime() - began));
+        intendedErrors.get(), Duration.ofNanos(System.nanoTime() - began), List.copyOf(acknowledgedRuns),
+        List.copyOf(visits));
   }
 
   /** One learner's visit. */
@@ -131,7 +190,7 @@ public final class LoadDriver {
     Random random = new Random(config.seed() * 31 + number);
     try {
       Thread.sleep(arrivalMillis);
-      long visit = System.nanoTime();
+      long arrived = System.nanoTime();
       String token = signIn(number, registered);
       if (token == null) {
         return;
@@ -139,12 +198,17 @@ public final class LoadDriver {
       Lesson lesson = random.nextBoolean() ? Lesson.chinook() : Lesson.clubdata();
       String worksheet = timed(Kind.OPEN_WORKSHEET, () -> expect(send("POST", "/api/v1/worksheets", token,
           Map.of("title", "load " + number, "base", Map.of("dataset", lesson.dataset())), 201), "id"));
-      if (worksheet == null || !save(token, worksheet, lesson)) {
+      if (worksheet == null) {
+        return;
+      }
+      Visit visit = new Visit(token, worksheet, lesson);
+      visits.add(visit);
+      if (!save(token, visit, lesson)) {
         return;
       }
       JsonNode first = run(Kind.RUN_NEXT, token, worksheet, 0, lesson);
       if (first != null) {
-        latencies.get(Kind.FIRST_RESULT).add((System.nanoTime() - visit) / 1e6);
+        latencies.get(Kind.FIRST_RESULT).add((System.nanoTime() - arrived) / 1e6);
       }
       int next = 1;
       long end = System.nanoTime() + config.stay().toNanos();
@@ -158,7 +222,7 @@ public final class LoadDriver {
           run(Kind.RUN_TRIVIAL, token, worksheet, lesson.trivialCell(), lesson);
         } else if (dice < 82) {
           lesson.edit(random.nextInt(5, 40));
-          if (save(token, worksheet, lesson)) {
+          if (save(token, visit, lesson)) {
             run(Kind.RUN_AFTER_EDIT, token, worksheet, lesson.checkCell(), lesson);
           }
         } else if (dice < 90) {
@@ -185,13 +249,19 @@ public final class LoadDriver {
     return timed(Kind.SIGN_IN, () -> expect(send("POST", "/api/v1/auth/register", null, credentials, 201), "accessToken"));
   }
 
-  private boolean save(String token, String worksheet, Lesson lesson) {
+  private boolean save(String token, Visit visit, Lesson lesson) {
+    List<String> sql = List.copyOf(lesson.cells());
     List<Map<String, String>> cells = new ArrayList<>();
-    for (int i = 0; i < lesson.cells().size(); i++) {
-      cells.add(Map.of("id", "c" + i, "sql", lesson.cells().get(i)));
+    for (int i = 0; i < sql.size(); i++) {
+      cells.add(Map.of("id", "c" + i, "sql", sql.get(i)));
     }
-    return timed(Kind.SAVE, () -> expect(send("PUT", "/api/v1/worksheets/" + worksheet, token,
+    visit.inFlight = sql;
+    boolean saved = timed(Kind.SAVE, () -> expect(send("PUT", "/api/v1/worksheets/" + visit.worksheet, token,
         Map.of("cells", cells), 200), "id")) != null;
+    if (saved) {
+      visit.acknowledged = sql;
+    }
+    return saved;
   }
 
   private JsonNode run(Kind kind, String token, String worksheet, int cell, Lesson lesson) {
@@ -203,6 +273,7 @@ public final class LoadDriver {
       return null;
     }
     JsonNode run = JSON.readTree(answer.body());
+    acknowledgedRuns.add(new AcknowledgedRun(run.path("runId").asString(), run.path("outcome").asString()));
     Lesson.Check check = lesson.check(cell, run);
     if (check.intendedError()) {
       intendedErrors.incrementAndGet();
