@@ -78,7 +78,8 @@ final class UiBenchmark implements Bench.Benchmark {
     try (BenchPlatform platform = BenchPlatform.start("bench-ui", 4096, BenchPlatform.UNLIMITED_RATES);
         Browser browser = Browser.start(platform.scratch().resolve("screenshots"))) {
       URI baseUrl = URI.create(platform.baseUrl() + "/");
-      report.add("ui: Chromium " + browser.script("return navigator.userAgent.match(/Chrome\\/([0-9.]+)/)[1]") + " headless, "
+      report.add("ui: Chromium " + ((org.openqa.selenium.HasCapabilities) browser.driver()).getCapabilities().getBrowserVersion()
+          + " headless, "
           + Runtime.getRuntime().availableProcessors() + " processors, store " + platform.storeDescription()
           + ", platform in this process on loopback");
       bundle(baseUrl, report);

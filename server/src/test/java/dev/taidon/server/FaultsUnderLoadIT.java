@@ -34,8 +34,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Learners keep working while the platform suffers, one after another: sandbox servers killed at
- * random, a sandbox over its disk limit, the control database killed, a client cut off mid-stream
- * and the whole platform killed and started again. Afterwards every worksheet holds what its
+ * random, a sandbox over its disk limit, the control database killed, the state store's file
+ * system filled to its last megabytes, a client cut off mid-stream and the whole platform killed
+ * and started again. Afterwards every worksheet holds what its
  * learner was told it saved, every answered run is recorded with the outcome the learner was
  * told, every learner runs again and gets the state their cells describe, no PostgreSQL is left
  * running, no half-published snapshot is left in the store, and the audit chain verifies.
@@ -96,7 +97,7 @@ class FaultsUnderLoadIT {
         () -> server.get("/actuator/health/readiness").statusCode() == 200,
         () -> server.get("/actuator/health/readiness").body());
 
-    Thread.sleep(3_000);
+    fillTheStoreForAWhile();
     clientCutOffMidStream();
 
     Thread.sleep(4_000);
@@ -141,6 +142,21 @@ class FaultsUnderLoadIT {
     JsonNode again = learner.run(worksheet, "hog");
     assertThat(again.path("outcome").asString()).as("the run after: %s", again).isEqualTo("succeeded");
     assertThat(lastStatements(again).get(0).path("rows").get(0).get(0).asString()).isEqualTo("1");
+  }
+
+  /**
+   * Something else fills the state store's file system to the last few megabytes for a while:
+   * publishing fails and eviction works against it, and learners carry on.
+   */
+  private void fillTheStoreForAWhile() throws Exception {
+    Path store = base.resolve("data/store");
+    Path filler = store.resolve("filler");
+    long fill = Files.getFileStore(store).getUsableSpace() - (32L << 20);
+    Process allocate = new ProcessBuilder("fallocate", "-l", Long.toString(Math.max(fill, 1)), filler.toString())
+        .redirectErrorStream(true).start();
+    assertThat(allocate.waitFor()).as("fallocate: %s", new String(allocate.getInputStream().readAllBytes())).isZero();
+    Thread.sleep(8_000);
+    Files.delete(filler);
   }
 
   /** A learner's browser goes away while a statement runs. */

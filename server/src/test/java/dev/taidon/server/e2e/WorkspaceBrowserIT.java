@@ -78,6 +78,39 @@ class WorkspaceBrowserIT {
   }
 
   @Test
+  void theKeyboardAloneOpensADatasetRunsACellAndLeavesTheEditorInADarkTheme() {
+    page.openStartPage();
+    WebElement body = page.browser().find("body");
+    page.browser().await("keyboard focus on the chinook card's button", driver -> {
+      body.sendKeys(Keys.TAB);
+      WebElement focused = driver.switchTo().activeElement();
+      return "chinook".equals(focused.getAttribute("data-dataset")) ? focused : null;
+    }).sendKeys(Keys.ENTER);
+    page.browser().await("the editor focused on the new worksheet", driver ->
+        driver.switchTo().activeElement().getAttribute("class").contains("cm-content") ? true : null);
+
+    WebElement editor = page.browser().driver().switchTo().activeElement();
+    editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.DELETE, "SELECT count(*) FROM genre;", Keys.ESCAPE,
+        Keys.chord(Keys.CONTROL, Keys.ENTER));
+    page.browser().await("the rows", driver -> page.gridRows(0).equals(List.of(List.of("25"))) ? true : null);
+
+    editor.sendKeys(Keys.ESCAPE, Keys.TAB);
+    assertThat(page.browser().driver().switchTo().activeElement().getAttribute("class"))
+        .as("Escape then Tab leaves the editor: no keyboard trap").doesNotContain("cm-content");
+
+    WebElement theme = page.browser().find("#theme-toggle");
+    page.browser().await("the dark theme chosen with the theme button", driver -> {
+      if ("dark".equals(page.browser().script("return document.documentElement.dataset.theme"))) {
+        return true;
+      }
+      theme.sendKeys(Keys.ENTER);
+      return null;
+    });
+    assertThat(page.browser().script("return getComputedStyle(document.documentElement).backgroundColor"))
+        .as("the dark theme's background").isEqualTo("rgb(15, 18, 22)");
+  }
+
+  @Test
   void anErrorIsUnderlinedWhereThePostgresPositionPoints() {
     page.openStartPage();
     page.openDataset("chinook");
