@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyRunEvent, describePreparation, emptyRun, formatMs } from './run';
+import { applyRunEvent, changesSchema, describePreparation, emptyRun, formatMs } from './run';
 
 const events = [
   { event: 'run', runId: 'run-1', worksheetId: 'ws-1', steps: [
@@ -61,5 +61,28 @@ describe('applyRunEvent', () => {
 
   it('formats durations for people', () => {
     expect([formatMs(0.25), formatMs(12.4), formatMs(1500), formatMs(42_000)]).toEqual(['0.25 ms', '12 ms', '1.50 s', '42.0 s']);
+  });
+});
+
+describe('changesSchema', () => {
+  const ran = (sql: string, commandTag: string) => {
+    const run = emptyRun();
+    for (const e of [{ event: 'step', cellId: 'a', mode: 'executed' }, { event: 'statement', index: 0, sql, position: { line: 1, column: 1 } }, { event: 'statementEnd', commandTag, truncated: false }]) {
+      applyRunEvent(run, e);
+    }
+    return run;
+  };
+
+  it('is true for DDL, blocks and tables made by queries', () => {
+    expect(changesSchema(ran('CREATE TABLE t (a int)', 'CREATE TABLE'))).toBe(true);
+    expect(changesSchema(ran('DO $$ BEGIN EXECUTE 1; END $$', 'DO'))).toBe(true);
+    expect(changesSchema(ran('CREATE TABLE t AS SELECT 1', 'SELECT 1'))).toBe(true);
+    expect(changesSchema(ran('SELECT 1 INTO t', 'SELECT 1'))).toBe(true);
+  });
+
+  it('is false for queries and data changes', () => {
+    expect(changesSchema(ran('SELECT * FROM t', 'SELECT 3'))).toBe(false);
+    expect(changesSchema(ran('INSERT INTO t VALUES (1)', 'INSERT 0 1'))).toBe(false);
+    expect(changesSchema(emptyRun())).toBe(false);
   });
 });

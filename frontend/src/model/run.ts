@@ -230,3 +230,19 @@ export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
+
+const SCHEMA_CHANGING_TAG = /^(CREATE|ALTER|DROP|COMMENT|IMPORT|GRANT|REVOKE|SECURITY LABEL|DO|CALL)\b/;
+
+/**
+ * Whether a statement the run executed may have changed the schema: DDL by its command tag, a
+ * block or procedure (which may hold DDL), or CREATE TABLE AS and SELECT INTO, which report
+ * {@code SELECT n}. Errs towards yes.
+ */
+export function changesSchema(run: RunModel): boolean {
+  return run.steps.some((step) =>
+    step.statements.some((statement) => {
+      const tag = statement.commandTag ?? '';
+      return SCHEMA_CHANGING_TAG.test(tag) || (tag.startsWith('SELECT') && /\b(INTO|CREATE)\b/i.test(statement.sql));
+    }),
+  );
+}

@@ -3,7 +3,7 @@ import { streamRun } from '../api/runStream';
 import { describeBase, type Cell, type CellState, type DatabaseSchema, type Dataset, type TaidonApi, type Worksheet } from '../api/worksheets';
 import { completionSchema } from '../model/completion';
 import { explainStatement } from '../model/explain';
-import { MODE_LABELS, applyRunEvent, describePreparation, emptyRun, formatMs, type RunModel, type StepResult } from '../model/run';
+import { MODE_LABELS, applyRunEvent, changesSchema, describePreparation, emptyRun, formatMs, type RunModel, type StepResult } from '../model/run';
 import { h } from './dom';
 import { createEditor, type CellEditor } from './editor';
 import { renderErDiagram } from './erDiagram';
@@ -47,6 +47,7 @@ export class Workspace {
   /** The cell whose state the schema panel and completion show; undefined for the base. */
   private schemaThrough: string | undefined;
   private schemaCache = new Map<string, DatabaseSchema>();
+  private schemaReading: Promise<unknown> | undefined;
   private readonly removedStack: { cells: Cell[]; at: number }[] = [];
 
   private readonly banner = new Banner();
@@ -354,12 +355,18 @@ export class Workspace {
       this.banner.show('info', 'A run is in progress: wait for it or cancel it.');
       return;
     }
-    const saved = await this.saveNow();
-    if (saved.kind !== 'ok') return;
-    this.banner.clear();
     const model = emptyRun();
+    // Taken before the first await, so a second press cannot start a second run.
     this.running = { model };
     this.setRunning(true);
+    await this.schemaReading;
+    const saved = await this.saveNow();
+    if (saved.kind !== 'ok') {
+      this.running = undefined;
+      this.setRunning(false);
+      return;
+    }
+    this.banner.clear();
     const throughIndex = this.cells.findIndex((c) => c.id === through);
     const fromIndex = from === undefined ? throughIndex : this.cells.findIndex((c) => c.id === from);
     for (let i = fromIndex; i <= throughIndex; i++) {
@@ -425,8 +432,16 @@ export class Workspace {
     }
     const lastOk = [...model.steps].reverse().find((s) => s.outcome === 'succeeded' && s.transaction === 'idle');
     if (lastOk !== undefined) {
+      const known = this.schemaCache.get(this.schemaKey(this.schemaThrough));
+      const tailUntouched = model.planned.every((p) => p.mode !== 'restored' && p.mode !== 'replayed');
       this.schemaThrough = lastOk.cellId;
-      void this.refreshSchema();
+      if (known !== undefined && tailUntouched && !changesSchema(model)) {
+        // Nothing that ran can have changed the schema: no need to ask (and hold the sandbox) again.
+        this.schemaCache.set(this.schemaKey(this.schemaThrough), known);
+        if (this.tab !== 'timeline') void this.renderPanel();
+      } else {
+        void this.refreshSchema();
+      }
     }
     if (this.tab === 'timeline') void this.renderPanel();
   }
@@ -445,7 +460,6 @@ export class Workspace {
     this.runAllButton.disabled = running;
     this.element.classList.toggle('is-running', running);
     this.cells.forEach((c) => c.element.querySelectorAll<HTMLButtonElement>('[data-testid=run-cell], [data-testid=explain]').forEach((b) => (b.disabled = running)));
-    if (running) this.cancelButton.focus();
   }
 
   private async cancel(): Promise<void> {
@@ -473,11 +487,16 @@ export class Workspace {
       this.banner.show('info', 'A run is in progress: wait for it or cancel it.');
       return;
     }
-    const saved = await this.saveNow();
-    if (saved.kind !== 'ok') return;
     const model = emptyRun();
     this.running = { model };
     this.setRunning(true);
+    await this.schemaReading;
+    const saved = await this.saveNow();
+    if (saved.kind !== 'ok') {
+      this.running = undefined;
+      this.setRunning(false);
+      return;
+    }
     output.replaceChildren(h('p', { class: 'meta running' }, 'Running…'));
     const paint = (): void => {
       const step = model.steps.find((s) => s.cellId === QUERY_STEP);
@@ -558,7 +577,11 @@ export class Workspace {
     const key = this.schemaKey(through);
     const cached = this.schemaCache.get(key);
     if (cached !== undefined) return { kind: 'ok', value: cached };
-    const result = await this.api.schema(this.worksheet.id, through);
+    // Reading a schema holds the worksheet's sandbox; a run started meanwhile would be refused.
+    const reading = this.api.schema(this.worksheet.id, through);
+    this.schemaReading = reading;
+    const result = await reading;
+    if (this.schemaReading === reading) this.schemaReading = undefined;
     if (result.kind === 'ok') this.schemaCache.set(key, result.value);
     return result;
   }
@@ -672,3 +695,4 @@ export async function copyIntoNewSession(api: TaidonApi, draft: Draft): Promise<
   if (created.kind !== 'ok') return created;
   return api.saveWorksheet(created.value.id, draft.title, draft.cells, created.value.version);
 }
+
