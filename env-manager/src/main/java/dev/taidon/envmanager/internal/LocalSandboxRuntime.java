@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -136,12 +137,31 @@ final class LocalSandboxRuntime implements SandboxRuntime {
     }
   }
 
+  /**
+   * Starting servers takes the read side, {@link #stopAll()} the write side: a start in progress
+   * finishes before everything is stopped, and none begins after, so no server outlives the role.
+   */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private boolean closed;
+
+  private void startServer(PostgresInstance instance) {
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new TaidonException(ErrorCode.ROLE_UNAVAILABLE, "env-manager is stopping; no sandbox starts now");
+      }
+      instance.start(startTimeout);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
   @Override
   public void initialize(SandboxId id) {
     snapshots.createWorkspace(workspace(id));
     PostgresInstance instance = instance(id);
     instance.initdb(List.of("--no-sync"));
-    instance.start(startTimeout);
+    startServer(instance);
     try (Connection connection = instance.connect("postgres"); Statement statement = connection.createStatement()) {
       // Real scripts create databases and roles (chinook, clubdata), and a sandbox is the learner's
       // own server. Since PostgreSQL 16 CREATEROLE only manages roles its holder created, so neither
@@ -166,7 +186,7 @@ final class LocalSandboxRuntime implements SandboxRuntime {
       throw new TaidonException(ErrorCode.NOT_FOUND, "sandbox " + id + " has no data on this machine");
     }
     PostgresInstance instance = instance(id);
-    instance.start(startTimeout);
+    startServer(instance);
     return new SandboxEndpoint(instance.jdbcUrl(LEARNER), LEARNER, LEARNER,
         "unix:" + UnixSocketJdbc.socketFile(instance.spec().socketDirectory()).toAbsolutePath());
   }
@@ -211,15 +231,21 @@ final class LocalSandboxRuntime implements SandboxRuntime {
       snapshots.publish(workspace(id), state);
     } finally {
       if (running) {
-        instance.start(startTimeout);
+        startServer(instance);
       }
     }
   }
 
   @Override
   public void stopAll() {
-    checkpointConnections.keySet().forEach(this::closeCheckpointConnection);
-    instances.values().forEach(PostgresInstance::stop);
+    lifecycle.writeLock().lock();
+    try {
+      closed = true;
+      checkpointConnections.keySet().forEach(this::closeCheckpointConnection);
+      instances.values().forEach(PostgresInstance::stop);
+    } finally {
+      lifecycle.writeLock().unlock();
+    }
   }
 
   private void checkpoint(SandboxId id, PostgresInstance instance) {
