@@ -350,13 +350,16 @@ export class Workspace {
     if (first !== undefined && last !== undefined) await this.run(last.id, first.id);
   }
 
-  private async run(through: string, from: string | undefined): Promise<void> {
+  /**
+   * Claims the workspace for a run (before the first await, so a second press cannot start a
+   * second one), waits for a schema read in flight and saves; undefined when it cannot go ahead.
+   */
+  private async beginRun(): Promise<RunModel | undefined> {
     if (this.running !== undefined) {
       this.banner.show('info', 'A run is in progress: wait for it or cancel it.');
-      return;
+      return undefined;
     }
     const model = emptyRun();
-    // Taken before the first await, so a second press cannot start a second run.
     this.running = { model };
     this.setRunning(true);
     await this.schemaReading;
@@ -364,8 +367,14 @@ export class Workspace {
     if (saved.kind !== 'ok') {
       this.running = undefined;
       this.setRunning(false);
-      return;
+      return undefined;
     }
+    return model;
+  }
+
+  private async run(through: string, from: string | undefined): Promise<void> {
+    const model = await this.beginRun();
+    if (model === undefined) return;
     this.banner.clear();
     const throughIndex = this.cells.findIndex((c) => c.id === through);
     const fromIndex = from === undefined ? throughIndex : this.cells.findIndex((c) => c.id === from);
@@ -483,20 +492,8 @@ export class Workspace {
 
   /** Runs SQL read-only on the state after cell at (the base when undefined), showing the result in output. */
   private async query(at: string | undefined, sql: string, output: HTMLElement): Promise<void> {
-    if (this.running !== undefined) {
-      this.banner.show('info', 'A run is in progress: wait for it or cancel it.');
-      return;
-    }
-    const model = emptyRun();
-    this.running = { model };
-    this.setRunning(true);
-    await this.schemaReading;
-    const saved = await this.saveNow();
-    if (saved.kind !== 'ok') {
-      this.running = undefined;
-      this.setRunning(false);
-      return;
-    }
+    const model = await this.beginRun();
+    if (model === undefined) return;
     output.replaceChildren(h('p', { class: 'meta running' }, 'Running…'));
     const paint = (): void => {
       const step = model.steps.find((s) => s.cellId === QUERY_STEP);

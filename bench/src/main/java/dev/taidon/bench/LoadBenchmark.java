@@ -162,6 +162,23 @@ final class LoadBenchmark implements Bench.Benchmark {
     double restores = PrometheusText.sum(metrics, "taidon_runner_restore_duration_seconds_count", "");
     System.out.printf("  steps executed %.0f, replayed %.0f (%.1f%% of all steps); restores from the cache %.0f%n",
         executed, replayed, executed + replayed == 0 ? 0 : 100 * replayed / (executed + replayed), restores);
+    double tails = PrometheusText.sum(metrics, "taidon_runner_tails_total", "");
+    double hits = PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"sandbox_at_tail\"")
+        + PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"cache_tail\"");
+    System.out.printf("  run tails found whole (cache hit ratio) %.1f%%: in the sandbox %.0f, restored whole %.0f, "
+        + "in part %.0f, replayed from the base %.0f%n", tails == 0 ? 0 : 100 * hits / tails,
+        PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"sandbox_at_tail\""),
+        PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"cache_tail\""),
+        PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"sandbox_prefix\"")
+            + PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"cache_prefix\""),
+        PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"base_only\""));
+    for (LoadDriver.Kind kind : LoadDriver.Kind.values()) {
+      int count = report.latencies().getOrDefault(kind, List.of()).size();
+      int failed = report.failures().getOrDefault(kind, 0);
+      if (failed > 0) {
+        System.out.printf("  error rate %-16s %.2f%% (%d of %d)%n", kind, 100.0 * failed / Math.max(1, count), failed, count);
+      }
+    }
     System.out.printf("  goals: p99 of a trivial query %.1f ms (at most 250), p99 of a new learner's first result %.1f ms "
         + "(at most 500)%n", report.percentile(LoadDriver.Kind.RUN_TRIVIAL, 99),
         report.percentile(LoadDriver.Kind.FIRST_RESULT, 99));

@@ -1,6 +1,7 @@
 package dev.taidon.gateway.internal;
 
 import dev.taidon.core.ErrorCode;
+import dev.taidon.core.web.ProblemResponses;
 import dev.taidon.core.web.Problems;
 import dev.taidon.gateway.GatewaySettings;
 import jakarta.servlet.FilterChain;
@@ -13,6 +14,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -45,11 +48,13 @@ final class EdgeFilter extends OncePerRequestFilter {
   private final long maxRequestBytes;
   private final long maxUploadBytes;
   private final JsonMapper json;
+  private final ProblemResponses problems;
 
-  EdgeFilter(GatewaySettings settings, JsonMapper json) {
+  EdgeFilter(GatewaySettings settings, JsonMapper json, ProblemResponses problems) {
     this.maxRequestBytes = settings.maxRequestSize().toBytes();
     this.maxUploadBytes = settings.maxUploadSize().toBytes();
     this.json = json;
+    this.problems = problems;
   }
 
   @Override
@@ -74,7 +79,20 @@ final class EdgeFilter extends OncePerRequestFilter {
       tooLarge(response, limit, setting);
       return;
     }
-    chain.doFilter(new BoundedRequest(request, limit, setting), response);
+    try {
+      chain.doFilter(new BoundedRequest(request, limit, setting), response);
+    } catch (ServletException | RuntimeException e) {
+      // An inner filter (rate limits, sign-in) met an overloaded control database: answered here,
+      // as a handler's would be, rather than logged as an incident by the servlet container.
+      if (!ProblemResponses.isControlDatabaseUnavailable(e) || response.isCommitted()) {
+        throw e;
+      }
+      ResponseEntity<ProblemDetail> answer = problems.controlDatabaseUnavailable(e);
+      response.setStatus(answer.getStatusCode().value());
+      answer.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
+      response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+      response.getOutputStream().write(json.writeValueAsBytes(answer.getBody()));
+    }
   }
 
   private void tooLarge(HttpServletResponse response, long limit, String setting) throws IOException {

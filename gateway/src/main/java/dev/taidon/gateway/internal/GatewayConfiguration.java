@@ -1,5 +1,6 @@
 package dev.taidon.gateway.internal;
 
+import dev.taidon.core.web.ProblemResponses;
 import dev.taidon.gateway.GatewaySettings;
 import dev.taidon.idp.AuthSettings;
 import dev.taidon.idp.Identity;
@@ -28,8 +29,8 @@ public class GatewayConfiguration {
 
   /** Runs first: headers on every answer, including those of refused requests. */
   @Bean
-  FilterRegistrationBean<EdgeFilter> edgeFilter(GatewaySettings settings, JsonMapper json) {
-    FilterRegistrationBean<EdgeFilter> registration = new FilterRegistrationBean<>(new EdgeFilter(settings, json));
+  FilterRegistrationBean<EdgeFilter> edgeFilter(GatewaySettings settings, JsonMapper json, ProblemResponses problems) {
+    FilterRegistrationBean<EdgeFilter> registration = new FilterRegistrationBean<>(new EdgeFilter(settings, json, problems));
     registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
     return registration;
   }

@@ -26,6 +26,12 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 @RestControllerAdvice
 public class ProblemResponses {
   private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+  private static final java.time.Duration OVERLOAD_LOG_INTERVAL = java.time.Duration.ofSeconds(10);
+  private static final java.time.Duration OVERLOAD_RETRY_AFTER = java.time.Duration.ofSeconds(2);
+
+  private final java.util.concurrent.atomic.AtomicLong overloaded = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong lastOverloadLog =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime() - OVERLOAD_LOG_INTERVAL.toNanos());
 
   @ExceptionHandler(TaidonException.class)
   public ResponseEntity<ProblemDetail> taidon(TaidonException error) {
@@ -79,10 +85,30 @@ public class ProblemResponses {
    */
   @ExceptionHandler({DataAccessResourceFailureException.class, java.sql.SQLTransientConnectionException.class})
   public ResponseEntity<ProblemDetail> controlDatabaseUnavailable(Exception error) {
-    log.warn("the control database did not serve a request in time: {}", error.getMessage());
-    return taidon(new TaidonException(ErrorCode.CONTROL_DATABASE_UNAVAILABLE,
-        "the platform is overloaded or its control database is unreachable; retry in a moment",
-        Map.of("retryAfterSeconds", 2), error));
+    // Overload comes in floods: one line per interval, without stack traces, which cost the CPU
+    // the overloaded platform lacks.
+    long refused = overloaded.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastOverloadLog.get();
+    if (now - last >= OVERLOAD_LOG_INTERVAL.toNanos() && lastOverloadLog.compareAndSet(last, now)) {
+      log.warn("the control database did not serve {} request(s) in time since the last report: {}",
+          overloaded.getAndSet(0), error.getMessage());
+    }
+    ResponseEntity<ProblemDetail> response = Problems.response(Problems.of(new TaidonException(
+        ErrorCode.CONTROL_DATABASE_UNAVAILABLE,
+        "the platform is overloaded or its control database is unreachable; retry in a moment", Map.of(), error)));
+    return ResponseEntity.status(response.getStatusCode()).headers(response.getHeaders())
+        .header("Retry-After", Long.toString(OVERLOAD_RETRY_AFTER.toSeconds())).body(response.getBody());
+  }
+
+  /** Whether an exception, or one of its causes, says the control database could not serve in time. */
+  public static boolean isControlDatabaseUnavailable(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof DataAccessResourceFailureException || cause instanceof java.sql.SQLTransientConnectionException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -94,8 +120,8 @@ public class ProblemResponses {
       if (cause instanceof TaidonException refused) {
         return taidon(refused);
       }
-      if (cause instanceof DataAccessResourceFailureException || cause instanceof java.sql.SQLTransientConnectionException) {
-        return controlDatabaseUnavailable((Exception) cause);
+      if (isControlDatabaseUnavailable(cause)) {
+        return controlDatabaseUnavailable(cause instanceof Exception exception ? exception : new RuntimeException(cause));
       }
     }
     return error instanceof Exception exception ? unexpected(exception) : unexpected(new RuntimeException(error));

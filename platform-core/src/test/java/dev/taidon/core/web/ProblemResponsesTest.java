@@ -22,6 +22,18 @@ class ProblemResponsesTest {
   }
 
   @Test
+  void aFloodOfPoolTimeoutsIsAnsweredAlikeAndRecognisedThroughAnyWrapping() {
+    Exception timeout = new jakarta.servlet.ServletException(new CannotGetJdbcConnectionException("no connection"));
+    assertThat(ProblemResponses.isControlDatabaseUnavailable(timeout)).isTrue();
+    assertThat(ProblemResponses.isControlDatabaseUnavailable(new IllegalStateException("other"))).isFalse();
+    for (int i = 0; i < 1000; i++) {
+      ResponseEntity<ProblemDetail> answer = responses.controlDatabaseUnavailable(timeout);
+      assertThat(answer.getStatusCode().value()).as("answer %d of a flood", i).isEqualTo(503);
+      assertThat(answer.getHeaders().getFirst("Retry-After")).isEqualTo("2");
+    }
+  }
+
+  @Test
   void aTypedErrorThrownByAFilterKeepsItsCode() {
     ResponseEntity<ProblemDetail> answer = responses.forThrowable(new IllegalStateException("wrapped",
         new TaidonException(ErrorCode.PAYLOAD_TOO_LARGE, "too big")));
