@@ -521,11 +521,20 @@ export class Workspace {
   }
 
   private async copy(text: string, what: string): Promise<void> {
+    const done = `Copied ${what === 'value' ? 'the value' : `as ${what}`} to the clipboard.`;
     try {
       await navigator.clipboard.writeText(text);
-      this.banner.show('info', `Copied ${what === 'value' ? 'the value' : `as ${what}`} to the clipboard.`);
+      this.banner.show('info', done);
     } catch {
-      this.banner.show('warn', 'The browser did not allow copying to the clipboard.');
+      // The Clipboard API exists only on HTTPS and localhost; a self-hosted platform on plain HTTP
+      // still copies through a selected text area.
+      const area = h('textarea', { class: 'offscreen', readonly: '' });
+      area.value = text;
+      document.body.append(area);
+      area.select();
+      const copied = document.execCommand('copy');
+      area.remove();
+      this.banner.show(copied ? 'info' : 'warn', copied ? done : 'The browser did not allow copying to the clipboard.');
     }
   }
 

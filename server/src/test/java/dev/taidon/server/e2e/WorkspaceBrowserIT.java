@@ -75,6 +75,10 @@ class WorkspaceBrowserIT {
     WebElement firstRow = page.cell(0).findElement(By.cssSelector(".grid-table tbody tr"));
     assertThat(firstRow.findElements(By.cssSelector("td.null"))).as("SQL NULL is marked apart from the text 'NULL'").hasSize(1);
     assertThat(page.cell(0).findElement(By.cssSelector("[data-testid=command-tag]")).getText()).isEqualTo("SELECT 3");
+
+    page.cell(0).findElement(By.cssSelector("[data-testid=copy-csv]")).click();
+    assertThat(page.browser().find("[data-testid=banner]").getText()).as("copying the result as CSV")
+        .contains("Copied as CSV");
   }
 
   @Test
