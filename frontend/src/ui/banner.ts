@@ -53,7 +53,8 @@ export function describeFailure(
   }
   if (problem.status === 429) {
     const wait = problem.retryAfterSeconds === undefined ? '' : ` Try again in ${problem.retryAfterSeconds} s.`;
-    return { level: 'warn', message: `Limit reached: ${problem.detail ?? problem.title}.${wait}`, actions: button('Retry', actions.retry) };
+    const reason = (problem.detail ?? problem.title).replace(/\.$/, '');
+    return { level: 'warn', message: `Limit reached: ${reason}.${wait}`, actions: button('Retry', actions.retry) };
   }
   const text = problem.detail === undefined ? problem.title : `${problem.title}: ${problem.detail}`;
   return { level: 'error', message: text, actions: (problem.status ?? 500) >= 500 ? button('Retry', actions.retry) : [] };

@@ -24,6 +24,8 @@ interface CellView {
 type Tab = 'schema' | 'diagram' | 'timeline';
 
 const SAVE_DELAY_MS = 600;
+/** Shorter than the save delay: the browser's copy is what survives a server that is away. */
+const DRAFT_DELAY_MS = 200;
 const RETRY_SAVE_MS = 5_000;
 
 export function newCellId(): string {
@@ -41,6 +43,7 @@ export class Workspace {
   private cells: CellView[] = [];
   private dirty = false;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private draftTimer: ReturnType<typeof setTimeout> | undefined;
   private saving: Promise<ApiResult<Worksheet>> | undefined;
   private running: { runId?: string; model: RunModel } | undefined;
   private tab: Tab = 'schema';
@@ -259,13 +262,16 @@ export class Workspace {
 
   private changed(): void {
     this.dirty = true;
-    this.keepDraft();
+    // Not on every keystroke: a large worksheet is costly to serialise; leaving the page writes it at once.
+    clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => this.keepDraft(), DRAFT_DELAY_MS);
     this.updateSaveStatus();
     this.scheduleSave();
   }
 
   /** Keeps the worksheet as typed in the browser; saved says whether the server has exactly this. */
   private keepDraft(saved = !this.dirty): void {
+    clearTimeout(this.draftTimer);
     this.drafts.save(this.worksheet.id, { title: this.title, base: this.worksheet.base, cells: this.currentCells() }, saved);
   }
 
