@@ -208,7 +208,20 @@ public final class PostgresInstance {
     if (process == null) {
       return;
     }
-    stopProcess(process.toHandle());
+    stopProcess(process.toHandle(), FAST_SHUTDOWN);
+    process = null;
+  }
+
+  /**
+   * Stops the server with an immediate shutdown (no shutdown checkpoint), for a data directory that
+   * is thrown away next: writing out its buffers would be wasted. Escalates to SIGKILL like
+   * {@link #stop()}. Does nothing when it is not running.
+   */
+  public synchronized void stopDiscardingData() {
+    if (process == null) {
+      return;
+    }
+    stopProcess(process.toHandle(), IMMEDIATE_SHUTDOWN);
     process = null;
   }
 
@@ -221,12 +234,16 @@ public final class PostgresInstance {
     if (orphan.isPresent() && (process == null || orphan.get().pid() != process.pid())) {
       log.warn("Stopping PostgreSQL (pid {}) left running on {} by an earlier run", orphan.get().pid(),
           spec.dataDirectory());
-      stopProcess(orphan.get());
+      stopProcess(orphan.get(), FAST_SHUTDOWN);
     }
   }
 
-  private void stopProcess(ProcessHandle handle) {
-    for (String signal : List.of("INT", "QUIT", "KILL")) {
+  /** Signals that stop a postmaster, gentlest first: fast shutdown, immediate shutdown, kill. */
+  private static final List<String> FAST_SHUTDOWN = List.of("INT", "QUIT", "KILL");
+  private static final List<String> IMMEDIATE_SHUTDOWN = List.of("QUIT", "KILL");
+
+  private void stopProcess(ProcessHandle handle, List<String> signals) {
+    for (String signal : signals) {
       if (!handle.isAlive()) {
         return;
       }

@@ -75,6 +75,15 @@ public final class TestPostgres implements AutoCloseable {
     return PostgresInstance.SUPERUSER;
   }
 
+  /** A connection pool of at most {@code maxPoolSize} to the {@code postgres} database as the superuser; the caller closes it. */
+  public com.zaxxer.hikari.HikariDataSource pool(int maxPoolSize) {
+    com.zaxxer.hikari.HikariDataSource dataSource = new com.zaxxer.hikari.HikariDataSource();
+    dataSource.setJdbcUrl(jdbcUrl());
+    dataSource.setUsername(username());
+    dataSource.setMaximumPoolSize(maxPoolSize);
+    return dataSource;
+  }
+
   @Override
   public void close() {
     instance.stop();

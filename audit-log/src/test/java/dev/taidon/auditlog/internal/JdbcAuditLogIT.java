@@ -41,10 +41,7 @@ class JdbcAuditLogIT {
   @BeforeAll
   static void migrate() {
     postgres = TestPostgres.start();
-    dataSource = new HikariDataSource();
-    dataSource.setJdbcUrl(postgres.jdbcUrl());
-    dataSource.setUsername(postgres.username());
-    dataSource.setMaximumPoolSize(8);
+    dataSource = postgres.pool(8);
     RoleSchemas.migrate(dataSource, AuditLogRole.MODULE);
     auditLog = new JdbcAuditLog(JdbcClient.create(dataSource),
         new TransactionTemplate(new DataSourceTransactionManager(dataSource)), JsonMapper.builder().build(),

@@ -204,7 +204,7 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   public void destroy(SandboxId id) {
     closeCheckpointConnection(id);
     PostgresInstance instance = instance(id);
-    instance.stop();
+    instance.stopDiscardingData();
     instance.stopOrphan();
     instances.remove(id);
     snapshots.deleteWorkspace(workspace(id));

@@ -21,12 +21,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Verifies access tokens locally, against the idp's published keys: ES256 only, the expected issuer
  * and audience, not expired. The key set is fetched once and again when a token names a key it does
  * not hold (a rotation), but not more often than every {@link #REFRESH_INTERVAL}, so a flood of
  * forged key ids cannot turn into a flood of key fetches.
+ *
+ * <p>A verified token is remembered, by its exact text, until it expires: checking an ES256
+ * signature is the costliest thing the gateway does per request, and a learner sends the same token
+ * for its whole lifetime. A remembered token is still refused once it expires or once its signing
+ * key is no longer in the key set held. At most {@link #REMEMBERED_TOKENS} are kept.
  */
 final class AccessTokenVerifier {
   /**
@@ -38,24 +45,50 @@ final class AccessTokenVerifier {
 
   static final Duration REFRESH_INTERVAL = Duration.ofMillis(200);
 
+  /** How many verified tokens are remembered; beyond that the expired ones go, then the rest. */
+  static final int REMEMBERED_TOKENS = 20_000;
+
   /** Who a verified token speaks for, and whether it may use operator endpoints. */
   record Caller(String accountId, AccountKind kind, boolean operator) {}
 
-  private final Identity identity;
+  /** A token verified earlier: whom it speaks for, until when, signed by which key. */
+  private record Verified(Caller caller, Instant acceptedUntil, String keyId) {}
+
+  private final Supplier<String> keySetDocument;
   private final AuthSettings settings;
   private final Clock clock;
+  private final int rememberedTokens;
+  private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
   private volatile JWKSet keys;
   private volatile Instant fetchedAt = Instant.MIN;
 
   AccessTokenVerifier(Identity identity, AuthSettings settings, Clock clock) {
-    this.identity = identity;
+    this(identity::jwks, settings, clock, REMEMBERED_TOKENS);
+  }
+
+  /**
+   * @param keySetDocument fetches the idp's key set as a JSON Web Key Set document
+   * @param rememberedTokens how many verified tokens to remember
+   */
+  AccessTokenVerifier(Supplier<String> keySetDocument, AuthSettings settings, Clock clock, int rememberedTokens) {
+    this.keySetDocument = keySetDocument;
     this.settings = settings;
     this.clock = clock;
+    this.rememberedTokens = rememberedTokens;
   }
 
   Caller verify(String token) {
     if (token == null || token.isBlank() || token.length() > 4096) {
       throw invalid("missing or oversized access token");
+    }
+    Verified known = verified.get(token);
+    if (known != null) {
+      JWKSet held = keys;
+      if (clock.instant().isBefore(known.acceptedUntil()) && held != null
+          && held.getKeyByKeyId(known.keyId()) != null) {
+        return known.caller();
+      }
+      verified.remove(token, known);
     }
     String keyId;
     try {
@@ -68,7 +101,13 @@ final class AccessTokenVerifier {
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
     processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, new ImmutableJWKSet<>(current)));
     DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier = new DefaultJWTClaimsVerifier<>(settings.audience(),
-        new JWTClaimsSet.Builder().issuer(settings.issuer()).build(), Set.of("sub", "exp", "iat", "kind"));
+        new JWTClaimsSet.Builder().issuer(settings.issuer()).build(), Set.of("sub", "exp", "iat", "kind")) {
+      @Override
+      protected java.util.Date currentTime() {
+        // The same clock as the remembered tokens' expiry, so both agree on when a token is expired.
+        return java.util.Date.from(clock.instant());
+      }
+    };
     claimsVerifier.setMaxClockSkew(MAX_CLOCK_SKEW_SECONDS);
     processor.setJWTClaimsSetVerifier(claimsVerifier);
     try {
@@ -76,11 +115,31 @@ final class AccessTokenVerifier {
       // The claims verifier requires "kind"; an unknown value is IllegalArgumentException.
       AccountKind kind = AccountKind.valueOf(claims.getStringClaim("kind").toUpperCase(Locale.ROOT));
       java.util.List<String> roles = claims.getStringListClaim("roles");
-      return new Caller(claims.getSubject(), kind, roles != null && roles.contains(AuthSettings.OPERATOR));
+      Caller caller = new Caller(claims.getSubject(), kind, roles != null && roles.contains(AuthSettings.OPERATOR));
+      remember(token, new Verified(caller, claims.getExpirationTime().toInstant().plusSeconds(MAX_CLOCK_SKEW_SECONDS),
+          keyId));
+      return caller;
     } catch (ParseException | com.nimbusds.jose.proc.BadJOSEException | com.nimbusds.jose.JOSEException
         | IllegalArgumentException e) {
       throw invalid("the access token is invalid or expired: " + e.getMessage());
     }
+  }
+
+  private void remember(String token, Verified entry) {
+    if (verified.size() >= rememberedTokens) {
+      Instant now = clock.instant();
+      verified.values().removeIf(old -> !now.isBefore(old.acceptedUntil()));
+      if (verified.size() >= rememberedTokens) {
+        // All still valid: forgetting them only costs a signature check each when they come back.
+        verified.clear();
+      }
+    }
+    verified.put(token, entry);
+  }
+
+  /** How many verified tokens are remembered now. */
+  int rememberedTokens() {
+    return verified.size();
   }
 
   private JWKSet keys(String keyId) {
@@ -92,7 +151,7 @@ final class AccessTokenVerifier {
     synchronized (this) {
       if (keys == held) {
         try {
-          keys = JWKSet.parse(identity.jwks());
+          keys = JWKSet.parse(keySetDocument.get());
         } catch (ParseException e) {
           throw new TaidonException(ErrorCode.INTERNAL, "the idp published a key set that does not parse", e);
         }

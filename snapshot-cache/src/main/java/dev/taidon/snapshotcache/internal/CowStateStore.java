@@ -18,7 +18,12 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -31,10 +36,18 @@ import java.util.stream.Stream;
  * STORE/states/ID                        a published state (a read-only subvolume on btrfs)
  * STORE/states/.publishing-ID-UUID       a snapshot being published; debris after a crash
  * STORE/workspaces/NAME                  writable sandbox data directories
+ * STORE/workspaces/.discarded-NAME-UUID  a deleted workspace, removed in the background
  * </pre>
+ *
+ * <p>Deleting a workspace renames it aside at once and removes it on a background thread: a
+ * restore throws a sandbox's data away and clones a snapshot in its place, and the learner need
+ * not wait for the file system to free the old blocks. A crash leaves the renamed workspace as
+ * debris for {@link #collectDebris()}.
  */
 final class CowStateStore implements StateStore {
   static final String PUBLISHING_PREFIX = ".publishing-";
+  static final String DISCARDED_PREFIX = ".discarded-";
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CowStateStore.class);
   /** btrfs gives the root directory of every subvolume this inode number. */
   private static final long BTRFS_SUBVOLUME_INODE = 256L;
   private static final Duration COPY_TIMEOUT = Duration.ofMinutes(30);
@@ -43,6 +56,10 @@ final class CowStateStore implements StateStore {
   private final Path states;
   private final Path workspaces;
   private final CommandRunner runner;
+  private final ExecutorService reaper = Executors.newSingleThreadExecutor(
+      Thread.ofPlatform().daemon().name("store-reaper").factory());
+  /** Deleted workspaces this process is still removing: not debris. */
+  private final Set<Path> beingRemoved = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   CowStateStore(StoreBackend backend, Path root, CommandRunner runner) {
     this.backend = backend;
@@ -130,7 +147,49 @@ final class CowStateStore implements StateStore {
 
   @Override
   public void deleteWorkspace(Path workspace) {
-    removeTree(workspace);
+    if (!Files.exists(workspace, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Path discarded = workspaces.resolve(DISCARDED_PREFIX + workspace.getFileName() + "-" + UUID.randomUUID());
+    try {
+      Files.move(workspace, discarded, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException notMovable) {
+      // Outside the store's workspace directory: there is no aside to move it to.
+      removeTree(workspace);
+      return;
+    }
+    beingRemoved.add(discarded);
+    try {
+      reaper.execute(() -> removeDiscarded(discarded));
+    } catch (RejectedExecutionException closing) {
+      removeDiscarded(discarded);
+    }
+  }
+
+  private void removeDiscarded(Path discarded) {
+    try {
+      removeTree(discarded);
+    } catch (RuntimeException e) {
+      log.warn("Could not remove the deleted workspace {} (removed at the next start): {}", discarded, e.getMessage());
+    } finally {
+      beingRemoved.remove(discarded);
+    }
+  }
+
+  /**
+   * Waits up to {@code patience} for workspaces deleted in the background to be gone; what is left
+   * is debris for the next start.
+   */
+  void finishDeletions(Duration patience) {
+    reaper.shutdown();
+    try {
+      if (!reaper.awaitTermination(patience.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("Deleted workspaces were still being removed after {} ms; the next start removes them",
+            patience.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
@@ -174,9 +233,13 @@ final class CowStateStore implements StateStore {
   @Override
   public int collectDebris() {
     int removed = 0;
-    try (Stream<Path> entries = Files.list(states)) {
-      for (Path debris : entries.filter(p -> p.getFileName().toString().startsWith(PUBLISHING_PREFIX)).toList()) {
-        removeTree(debris);
+    try (Stream<Path> published = Files.list(states); Stream<Path> deleted = Files.list(workspaces)) {
+      List<Path> debris = Stream.concat(
+          published.filter(p -> p.getFileName().toString().startsWith(PUBLISHING_PREFIX)),
+          deleted.filter(p -> p.getFileName().toString().startsWith(DISCARDED_PREFIX) && !beingRemoved.contains(p)))
+          .toList();
+      for (Path leftover : debris) {
+        removeTree(leftover);
         removed++;
       }
     } catch (IOException e) {

@@ -43,6 +43,7 @@ public class SnapshotCacheConfiguration {
 
       @Override
       public void stop() {
+        store.store().finishDeletions(java.time.Duration.ofSeconds(20));
         store.loopMount().ifPresent(mount -> new StateStoreLocator(runner).unmount(mount));
       }
     };

@@ -34,7 +34,10 @@ public interface StateStore {
   /** Creates the writable workspace {@code workspace} as a clone of state {@code id}. */
   void restore(StateId id, Path workspace);
 
-  /** Deletes a workspace and everything in it; does nothing if it does not exist. */
+  /**
+   * Deletes a workspace and everything in it; does nothing if it does not exist. The path is free
+   * for a new workspace when this returns, though the space may be freed later.
+   */
   void deleteWorkspace(Path workspace);
 
   /** Deletes a stored state; does nothing if it is not stored. */
@@ -50,6 +53,6 @@ public interface StateStore {
 
   StoreUsage usage();
 
-  /** Removes half-published snapshots left by a crash; returns how many it removed. */
+  /** Removes half-published snapshots and half-deleted workspaces left by a crash; returns how many it removed. */
   int collectDebris();
 }

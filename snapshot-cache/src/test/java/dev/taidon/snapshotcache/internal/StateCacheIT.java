@@ -41,9 +41,7 @@ class StateCacheIT {
   @BeforeEach
   void open() {
     postgres = TestPostgres.start();
-    dataSource = new HikariDataSource();
-    dataSource.setJdbcUrl(postgres.jdbcUrl());
-    dataSource.setUsername(postgres.username());
+    dataSource = postgres.pool(10);
     RoleSchemas.migrate(dataSource, SnapshotCacheRole.MODULE);
     fileSystem = LoopFileSystem.xfs(300);
     store = new CowStateStore(StoreBackend.COPY, fileSystem.root(), new ProcessCommandRunner());

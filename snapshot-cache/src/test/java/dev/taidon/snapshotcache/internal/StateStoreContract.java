@@ -126,6 +126,33 @@ abstract class StateStoreContract {
   }
 
   @Test
+  void aDeletedWorkspaceFreesItsPathAtOnceAndIsRemovedInTheBackground() throws Exception {
+    Path workspace = workspaceWith("x");
+    StateId id = id("replaced");
+    store.publish(workspace, id);
+
+    store.deleteWorkspace(workspace);
+    store.restore(id, workspace);
+
+    assertThat(workspace.resolve("PG_VERSION")).as("the workspace restored in the deleted one's place").hasContent("x");
+    store.finishDeletions(java.time.Duration.ofSeconds(30));
+    try (java.util.stream.Stream<Path> left = Files.list(store.workspaces())) {
+      assertThat(left.map(p -> p.getFileName().toString()))
+          .as("deleted workspaces left behind").noneMatch(name -> name.startsWith(CowStateStore.DISCARDED_PREFIX));
+    }
+  }
+
+  @Test
+  void aWorkspaceWhoseDeletionACrashInterruptedIsCollectedAsDebris() throws Exception {
+    Path workspace = workspaceWith("x");
+    Path debris = store.workspaces().resolve(CowStateStore.DISCARDED_PREFIX + "sb-dead-1234");
+    Files.move(workspace, debris);
+
+    assertThat(store.collectDebris()).isEqualTo(1);
+    assertThat(debris).doesNotExist();
+  }
+
+  @Test
   void restoringAnUnknownStateIsNotFoundAndCreatesNothing() {
     Path workspace = store.workspaces().resolve("never");
     assertThatThrownBy(() -> store.restore(id("unknown"), workspace))
