@@ -80,9 +80,13 @@ public final class Browser implements AutoCloseable {
     driver.get(url);
   }
 
-  /** Waits until the condition holds (not null, not false) and returns its value. */
+  /**
+   * Waits until the condition holds (not null, not false) and returns its value. A condition that
+   * meets an element the page has just replaced (it re-renders a view) is asked again.
+   */
   public <T> T await(String what, Function<WebDriver, T> condition) {
     return new WebDriverWait(driver, WAIT).withMessage(() -> "waiting for " + what + " on " + driver.getCurrentUrl())
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
         .until(condition);
   }
 
