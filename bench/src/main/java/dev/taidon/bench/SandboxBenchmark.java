@@ -109,18 +109,31 @@ final class SandboxBenchmark implements Bench.Benchmark {
         envManager.deleteSandbox(sandbox.id());
       }
       Samples fromPool = new Samples(backend.name() + ": warm pool -> first answer");
+      Samples claim = new Samples(backend.name() + ":   of which createSandbox");
+      Samples open = new Samples(backend.name() + ":   of which openSandbox");
+      Samples connect = new Samples(backend.name() + ":   of which connect + SELECT 1");
       for (int run = -POOL_WARM_UP_RUNS; run < RUNS; run++) {
         awaitFullPool(envManager, root);
         long began = System.nanoTime();
         SandboxInfo sandbox = envManager.createSandbox("pool-" + run, OwnerKind.REGISTERED, root);
-        execute(envManager.openSandbox(sandbox.id()), "SELECT 1");
+        long claimed = System.nanoTime();
+        SandboxEndpoint endpoint = envManager.openSandbox(sandbox.id());
+        long opened = System.nanoTime();
+        execute(endpoint, "SELECT 1");
+        long answered = System.nanoTime();
         if (run >= 0) {
-          fromPool.add(System.nanoTime() - began);
+          fromPool.add(answered - began);
+          claim.add(claimed - began);
+          open.add(opened - claimed);
+          connect.add(answered - opened);
         }
         envManager.deleteSandbox(sandbox.id());
       }
       report.add(fromCache.line(baseline));
       report.add(fromPool.line(baseline));
+      report.add(claim.line(null));
+      report.add(open.line(null));
+      report.add(connect.line(null));
       report.add(publish.line(null));
       if (hot > 0) {
         report.add(density(envManager, cached, dataRoot.resolve("data/store/workspaces"), hot));

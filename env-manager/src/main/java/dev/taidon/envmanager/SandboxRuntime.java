@@ -24,6 +24,13 @@ public interface SandboxRuntime {
   /** Starts the sandbox (warm to hot) and returns how to reach it; returns at once if it is hot. */
   SandboxEndpoint start(SandboxId id);
 
+  /**
+   * Readies a hot sandbox to answer its first connections quickly (each database's catalog caches
+   * built and read once); for pooled sandboxes, whose first connection a learner waits for. Best
+   * effort: a failure leaves the sandbox as it was.
+   */
+  default void warmUp(SandboxId id) {}
+
   /** Stops the sandbox (hot to warm) with a fast shutdown; does nothing unless it is hot. */
   void stop(SandboxId id);
 

@@ -99,6 +99,12 @@ class SandboxIT {
     SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.ANONYMOUS, envManager.rootState());
     assertThat(sandbox.presence()).isEqualTo(Presence.HOT);
     assertThat(sandbox.createdAt()).as("pre-started before it was asked for").isBefore(asked);
+    Path workspace = base.resolve("data/store/workspaces/" + sandbox.id());
+    try (java.util.stream.Stream<Path> caches = java.nio.file.Files.find(workspace.resolve("base"), 2,
+        (path, attributes) -> path.getFileName().toString().equals("pg_internal.init"))) {
+      assertThat(caches.count()).as("databases whose catalog cache the pool built before a learner connected")
+          .isGreaterThanOrEqualTo(2);
+    }
     try (Connection connection = connect(envManager.openSandbox(sandbox.id()))) {
       assertThat(single(connection, "SELECT current_user")).isEqualTo("learner");
       assertThat(single(connection, "SELECT current_database()")).isEqualTo("learner");

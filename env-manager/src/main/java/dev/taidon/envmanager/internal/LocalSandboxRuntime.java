@@ -21,9 +21,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,8 @@ import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sandboxes as PostgreSQL processes on this machine: one data directory each, a workspace of the
@@ -39,6 +43,7 @@ import java.util.stream.Stream;
  * enter.
  */
 final class LocalSandboxRuntime implements SandboxRuntime {
+  private static final Logger log = LoggerFactory.getLogger(LocalSandboxRuntime.class);
   static final String LEARNER = "learner";
 
   /**
@@ -189,6 +194,36 @@ final class LocalSandboxRuntime implements SandboxRuntime {
     startServer(instance);
     return new SandboxEndpoint(instance.jdbcUrl(LEARNER), LEARNER, LEARNER,
         "unix:" + UnixSocketJdbc.socketFile(instance.spec().socketDirectory()).toAbsolutePath());
+  }
+
+  /**
+   * Connects once to every database that takes connections: a new server's first backend in a
+   * database rebuilds the relation cache file ({@code pg_internal.init}) and reads the catalogs
+   * from disk, which a learner's first connection would otherwise wait for.
+   */
+  @Override
+  public void warmUp(SandboxId id) {
+    PostgresInstance instance = instances.get(id);
+    if (instance == null || !instance.isRunning()) {
+      return;
+    }
+    try {
+      List<String> databases = new ArrayList<>();
+      try (Connection connection = instance.connect("postgres"); Statement statement = connection.createStatement();
+          ResultSet rows = statement.executeQuery(
+              "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate AND datname <> 'postgres'")) {
+        while (rows.next()) {
+          databases.add(rows.getString(1));
+        }
+      }
+      for (String database : databases) {
+        try (Connection connection = instance.connect(database); Statement statement = connection.createStatement()) {
+          statement.execute("SELECT count(*) FROM pg_class");
+        }
+      }
+    } catch (SQLException e) {
+      log.debug("Could not warm sandbox {} up: {}", id, e.getMessage());
+    }
   }
 
   @Override

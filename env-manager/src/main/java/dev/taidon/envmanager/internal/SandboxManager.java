@@ -38,6 +38,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class SandboxManager implements EnvManager {
   static final String POOL_OWNER = "platform";
+  /** How long after a sandbox is taken from the pool its replacement is made. */
+  static final Duration POOL_REFILL_DELAY = Duration.ofMillis(250);
   private static final Logger log = LoggerFactory.getLogger(SandboxManager.class);
 
   private final SandboxRuntime runtime;
@@ -107,7 +109,16 @@ final class SandboxManager implements EnvManager {
     demand.computeIfAbsent(state, key -> new java.util.concurrent.atomic.LongAdder()).increment();
     Optional<SandboxId> pooled = claimFromPool(owner, kind, state);
     if (pooled.isPresent()) {
-      background.execute(this::refillPoolQuietly);
+      background.execute(() -> {
+        // Not at once: a refill clones and starts a server, which would compete for the cores with
+        // the first connection of the learner who just took the sandbox.
+        try {
+          Thread.sleep(POOL_REFILL_DELAY);
+        } catch (InterruptedException e) {
+          return;
+        }
+        refillPoolQuietly();
+      });
       // Already hot, unless its server died in the pool; either way it is the owner's now.
       openSandbox(pooled.get());
       audit("sandbox.created", owner, pooled.get(), Map.of("state", state.hex(), "fromPool", "true"));
@@ -371,6 +382,7 @@ final class SandboxManager implements EnvManager {
             .params(id.value(), POOL_OWNER, state.hex()).update();
         try {
           openSandbox(id);
+          runtime.warmUp(id);
         } catch (TaidonException e) {
           // The state's snapshot was evicted meanwhile: it is no longer a candidate.
           deletePooled(id);
