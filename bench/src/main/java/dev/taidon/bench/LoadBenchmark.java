@@ -103,7 +103,9 @@ final class LoadBenchmark implements Bench.Benchmark {
       double busy = now[1] - cpu[1] == 0 ? 0 : 100.0 * (now[0] - cpu[0]) / (now[1] - cpu[1]);
       cpu[0] = now[0];
       cpu[1] = now[1];
-      long postgresKib = PostgresProcesses.servingBelow(dataRoot).stream().mapToLong(ProcessMemory::familyPssKib).sum();
+      ProcessMemory.ProcessTree tree = ProcessMemory.ProcessTree.read();
+      long postgresKib = PostgresProcesses.servingBelow(dataRoot).stream()
+          .mapToLong(pid -> ProcessMemory.familyPssKib(tree, pid)).sum();
       return String.format("  %5ds  hot %4.0f  warm %4.0f  cold %4.0f  platform RSS %6.0f MiB  PostgreSQL PSS %7.0f MiB  CPU %3.0f%%",
           (System.nanoTime() - began) / 1_000_000_000L, PrometheusText.sum(metrics, "taidon_sandboxes", "presence=\"hot\""),
           PrometheusText.sum(metrics, "taidon_sandboxes", "presence=\"warm\""), PrometheusText.sum(metrics, "taidon_sandboxes", "presence=\"cold\""),

@@ -155,8 +155,9 @@ final class SandboxBenchmark implements Bench.Benchmark {
     long startedMillis = (System.nanoTime() - began) / 1_000_000;
     Thread.sleep(2000);
     List<Long> postmasters = PostgresProcesses.servingBelow(workspaces);
-    long pssKib = postmasters.stream().mapToLong(ProcessMemory::familyPssKib).sum();
-    long processes = postmasters.stream().mapToLong(ProcessMemory::familySize).sum();
+    ProcessMemory.ProcessTree tree = ProcessMemory.ProcessTree.read();
+    long pssKib = postmasters.stream().mapToLong(pid -> ProcessMemory.familyPssKib(tree, pid)).sum();
+    long processes = postmasters.stream().mapToLong(pid -> ProcessMemory.familySize(tree, pid)).sum();
     long perSandboxKib = pssKib / count;
     long machineKib = ProcessMemory.machineKib();
     for (SandboxInfo sandbox : sandboxes) {

@@ -57,7 +57,9 @@ final class StartupBenchmark implements Bench.Benchmark {
   }
 
   private static String memory(long serverPid, Path data) {
-    long postgresPss = PostgresProcesses.servingBelow(data).stream().mapToLong(ProcessMemory::familyPssKib).sum();
+    ProcessMemory.ProcessTree tree = ProcessMemory.ProcessTree.read();
+    long postgresPss = PostgresProcesses.servingBelow(data).stream()
+        .mapToLong(pid -> ProcessMemory.familyPssKib(tree, pid)).sum();
     return String.format("  memory after start: server JVM RSS %d MiB, control database PSS %d MiB (all its processes)",
         ProcessMemory.rssKib(serverPid) / 1024, postgresPss / 1024);
   }

@@ -81,6 +81,28 @@ class RunnerIT {
   }
 
   @Test
+  void aLearnerWhoSkipsAheadOverQuickCellsIsServedFromTheirSandboxRatherThanARestore() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "c0", "CREATE TABLE steps (n int)", "c1", "INSERT INTO steps VALUES (1)",
+        "c2", "INSERT INTO steps VALUES (2)", "c3", "SELECT sum(n) FROM steps");
+    learner.run(worksheet, "c3");
+    JsonNode back = learner.run(worksheet, "c1");
+    assertThat(modes(back)).as("going back restores").containsExactly("restored", "executed");
+    double prefixBefore = tails("sandbox_prefix");
+    double restoresBefore = tails("cache_tail");
+
+    JsonNode ahead = learner.run(worksheet, "c3");
+
+    assertThat(modes(ahead)).as("cell 2 took milliseconds: it runs again in the sandbox at cell 1")
+        .containsExactly("reused", "reused", "replayed", "executed");
+    assertThat(lastStatements(ahead).get(0).path("rows").get(0).get(0).asString()).isEqualTo("3");
+    assertThat(tails("sandbox_prefix") - prefixBefore).isEqualTo(1.0);
+    assertThat(tails("cache_tail") - restoresBefore).as("restores of the whole tail")
+        .isZero();
+  }
+
+  @Test
   void aTransactionMaySpanCellsAndPublishesNothingWhileOpen() {
     Learner learner = Learner.anonymous(server);
     String worksheet = learner.worksheet(null);
@@ -253,6 +275,24 @@ class RunnerIT {
           "conflict");
       assertThat(first.await("end").path("outcome").asString()).isEqualTo("succeeded");
     }
+  }
+
+  @Test
+  void aDatasetComesVacuumedAndAnalyzedSoReadsDirtyNothingAndPlansHaveStatistics() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet("chinook");
+    learner.cells(worksheet, "settled", """
+        SELECT c.relname, c.relallvisible = c.relpages AS all_visible,
+               EXISTS (SELECT FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname) AS analyzed
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+         WHERE c.relkind = 'r' AND n.nspname = 'public' AND c.relname IN ('artist', 'track', 'invoice_line')
+         ORDER BY 1""");
+    JsonNode run = learner.run(worksheet, "settled");
+    assertThat(run.path("outcome").asString()).as("run: %s", run).isEqualTo("succeeded");
+    assertThat(lastStatements(run).get(0).path("rows").valueStream()
+        .map(row -> row.get(0).asString() + " visible=" + row.get(1).asString() + " analyzed=" + row.get(2).asString()))
+        .as("chinook's tables, each all-visible and with planner statistics")
+        .containsExactly("artist visible=t analyzed=t", "invoice_line visible=t analyzed=t", "track visible=t analyzed=t");
   }
 
   @Test

@@ -334,7 +334,7 @@ final class LocalSandboxRuntime implements SandboxRuntime {
 
   @Override
   public long diskUsage(SandboxId id) {
-    return DiskUsage.bytes(runner, workspace(id));
+    return DiskUsage.bytes(workspace(id));
   }
 
 

@@ -217,7 +217,7 @@ final class CowStateStore implements StateStore {
 
   @Override
   public long sizeOf(StateId id) {
-    return DiskUsage.bytes(runner, statePath(id));
+    return DiskUsage.bytes(statePath(id));
   }
 
   @Override

@@ -76,6 +76,10 @@ final class LocalSqlRunner implements SqlRunner {
    * any idle time, and it saves three control-database statements per run.
    */
   static final Duration REOPEN_AFTER = Duration.ofSeconds(5);
+  /** What a restore is taken to cost before one was measured, in milliseconds. */
+  static final double INITIAL_RESTORE_MILLIS = 60;
+  /** The weight of the latest restore in the running estimate of what a restore costs. */
+  static final double RESTORE_COST_WEIGHT = 0.1;
 
   private final EnvManager envManager;
   private final SnapshotCache cache;
@@ -95,6 +99,8 @@ final class LocalSqlRunner implements SqlRunner {
   private final Map<String, Base> projectBases = new ConcurrentHashMap<>();
   private final Map<String, Object> projectLocks = new ConcurrentHashMap<>();
   private final Map<SandboxId, SandboxSlot> slots = new ConcurrentHashMap<>();
+  /** A running estimate of what restoring a sandbox costs, against which replaying is weighed. */
+  private volatile double restoreMillis = INITIAL_RESTORE_MILLIS;
   private final Map<String, SandboxId> worksheetSandboxes = new ConcurrentHashMap<>();
   private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
   private final Map<String, Object> ownerLocks = new ConcurrentHashMap<>();
@@ -697,13 +703,14 @@ final class LocalSqlRunner implements SqlRunner {
 
   /**
    * Brings the sandbox to a state of {@code chain[0..target]} from which the rest can be replayed:
-   * as it is when it holds one at least as far as the longest cached prefix, otherwise restored.
+   * as it is when it holds one at least as far as the longest cached prefix, or when running the
+   * cells in between again costs less than a restore; otherwise restored.
    */
   private Positioning position(SandboxSlot slot, SandboxEndpoint endpoint, List<StateId> chain, int target, Base base) {
     List<StateId> wanted = chain.subList(0, target + 1);
     int held = slot.positionIn(wanted);
     int cached = held == wanted.size() - 1 ? -1 : cache.longestCachedPrefix(wanted);
-    if (held >= 0 && held >= cached) {
+    if (held >= 0 && (held >= cached || replayingIsCheaper(wanted, held, cached))) {
       RunStore.StateContext context = slot.context(wanted.get(held)).orElse(base.context());
       ensureSession(slot, endpoint, context);
       continueAt(slot, context);
@@ -726,8 +733,30 @@ final class LocalSqlRunner implements SqlRunner {
     slot.sessionSettings = context.settings();
     slot.session.probe(json).ifPresent(probe -> slot.nextTransactionId = probe.nextTransactionId());
     metrics.restored(System.nanoTime() - started);
+    restoreMillis = RESTORE_COST_WEIGHT * millis(System.nanoTime() - started) + (1 - RESTORE_COST_WEIGHT) * restoreMillis;
     metrics.tailFound(cached == wanted.size() - 1 ? "cache_tail" : cached == 0 ? "base_only" : "cache_prefix");
     return new Positioning(cached, cached, Optional.of(state), System.nanoTime() - started);
+  }
+
+  /**
+   * Whether running the cells after the sandbox's position up to the cached one again costs less
+   * than restoring the cached state: a learner who skips ahead over a few quick cells is served
+   * from the sandbox they have. Each cell's cost is what building its state took when it was
+   * published; a state the tree does not know makes the answer no.
+   */
+  private boolean replayingIsCheaper(List<StateId> wanted, int held, int cached) {
+    double replayMillis = 0;
+    for (int i = held + 1; i <= cached; i++) {
+      Optional<StateInfo> info = cache.describe(wanted.get(i));
+      if (info.isEmpty()) {
+        return false;
+      }
+      replayMillis += info.get().buildCostMillis();
+      if (replayMillis >= restoreMillis) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Puts the session's SET settings back to what they were at the state the run continues from. */

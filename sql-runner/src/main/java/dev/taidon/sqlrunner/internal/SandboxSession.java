@@ -194,6 +194,20 @@ final class SandboxSession implements AutoCloseable {
     wire.execute(sql.toString(), null, new ResultListener() {}, ResultLimits.NONE);
   }
 
+  /**
+   * Freezes and analyzes every table the session's user owns in its database ({@code VACUUM
+   * (FREEZE, ANALYZE)}), for a state many learners will start from: their first reads then find
+   * every row's visibility settled, so they do not dirty the pages (and a snapshot of their work
+   * does not write them again), and the planner has statistics from the start. Does nothing inside
+   * a transaction block; returns whether it ran without error.
+   */
+  boolean settle() {
+    if (wire.transactionStatus() != TransactionStatus.IDLE) {
+      return false;
+    }
+    return wire.execute("VACUUM (FREEZE, ANALYZE)", null, new ResultListener() {}, ResultLimits.NONE).error().isEmpty();
+  }
+
   @Override
   public void close() {
     wire.close();

@@ -109,6 +109,9 @@ final class ScriptChains {
                 Map.of("file", failure.get().file(), "line", failure.get().line(), "sqlstate", failure.get().sqlstate()),
                 null);
           }
+          if (i == scripts.size() - 1 && !session.settle()) {
+            log.info("{}: VACUUM (FREEZE, ANALYZE) of the last state failed; learners start from it unsettled", what);
+          }
           context = new RunStore.StateContext(session.database(), Map.of());
         }
         StateId state = chain.get(i + 1);
