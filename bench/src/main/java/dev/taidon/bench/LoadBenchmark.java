@@ -32,6 +32,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class LoadBenchmark implements Bench.Benchmark {
   private static final Duration SAMPLE_EVERY = Duration.ofSeconds(10);
+  /**
+   * PostgreSQL's memory is summed from every process's {@code smaps_rollup}, which makes the kernel
+   * walk its page tables: with a thousand sandboxes a fifth of the machine for a few seconds. So it
+   * is read every sixth sample only, and the lines in between repeat the last value.
+   */
+  private static final int MEMORY_EVERY_NTH_SAMPLE = 6;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @Override
@@ -55,13 +61,15 @@ final class LoadBenchmark implements Bench.Benchmark {
       Path dataRoot = platform.dataRoot();
       Samples baseline = baseline(platform.context().getBean(EnvManager.class));
       long[] cpu = {cpuTicks()[0], cpuTicks()[1]};
+      long[] memory = {0, 0};
       long began = System.nanoTime();
-      sampler.scheduleAtFixedRate(() -> samples.add(sample(url, dataRoot, began, cpu)), 0, SAMPLE_EVERY.toSeconds(),
-          TimeUnit.SECONDS);
+      sampler.scheduleAtFixedRate(() -> samples.add(sample(url, dataRoot, began, cpu, memory)), 0,
+          SAMPLE_EVERY.toSeconds(), TimeUnit.SECONDS);
       LoadDriver.Report report = LoadDriver.run(url, new LoadDriver.Config(users - registered, registered,
           Duration.ofSeconds(ramp), Duration.ofMinutes(minutes), Duration.ofSeconds(think), 42));
       sampler.shutdownNow();
-      samples.add(sample(url, dataRoot, began, cpu));
+      memory[0] = 0;
+      samples.add(sample(url, dataRoot, began, cpu, memory));
       print(report, baseline, samples, metrics(url), users, registered, minutes, platform.onBtrfs());
     } finally {
       sampler.shutdownNow();
@@ -95,17 +103,25 @@ final class LoadBenchmark implements Bench.Benchmark {
     return jdbc;
   }
 
-  /** One line of the picture over time: sandboxes by presence, memory, CPU. */
-  private String sample(URI url, Path dataRoot, long began, long[] cpu) {
+  /**
+   * One line of the picture over time: sandboxes by presence, memory, CPU.
+   *
+   * @param memory the sample count since PostgreSQL's memory was last summed, and that sum in KiB
+   */
+  private String sample(URI url, Path dataRoot, long began, long[] cpu, long[] memory) {
     try {
       String metrics = metrics(url);
       long[] now = cpuTicks();
       double busy = now[1] - cpu[1] == 0 ? 0 : 100.0 * (now[0] - cpu[0]) / (now[1] - cpu[1]);
       cpu[0] = now[0];
       cpu[1] = now[1];
-      ProcessMemory.ProcessTree tree = ProcessMemory.ProcessTree.read();
-      long postgresKib = PostgresProcesses.servingBelow(dataRoot).stream()
-          .mapToLong(pid -> ProcessMemory.familyPssKib(tree, pid)).sum();
+      if (memory[0] % MEMORY_EVERY_NTH_SAMPLE == 0) {
+        ProcessMemory.ProcessTree tree = ProcessMemory.ProcessTree.read();
+        memory[1] = PostgresProcesses.servingBelow(dataRoot).stream()
+            .mapToLong(pid -> ProcessMemory.familyPssKib(tree, pid)).sum();
+      }
+      memory[0]++;
+      long postgresKib = memory[1];
       return String.format("  %5ds  hot %4.0f  warm %4.0f  cold %4.0f  platform RSS %6.0f MiB  PostgreSQL PSS %7.0f MiB  CPU %3.0f%%",
           (System.nanoTime() - began) / 1_000_000_000L, PrometheusText.sum(metrics, "taidon_sandboxes", "presence=\"hot\""),
           PrometheusText.sum(metrics, "taidon_sandboxes", "presence=\"warm\""), PrometheusText.sum(metrics, "taidon_sandboxes", "presence=\"cold\""),

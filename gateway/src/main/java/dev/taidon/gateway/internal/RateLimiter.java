@@ -2,6 +2,7 @@ package dev.taidon.gateway.internal;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -26,9 +27,12 @@ final class RateLimiter {
 
   /**
    * Tokens taken ahead for one key, or the time before which the shared bucket cannot have a token
-   * again (it refills with time only, so no replica can make that sooner); guarded by its monitor.
+   * again (it refills with time only, so no replica can make that sooner); guarded by its lock (a
+   * lock rather than a monitor: it is held across a database call, which would pin a virtual
+   * thread to its carrier on JDK 21).
    */
   private static final class Lease {
+    final ReentrantLock lock = new ReentrantLock();
     int tokens;
     long lapsesAtNanos;
     long refusedUntilNanos;
@@ -56,13 +60,19 @@ final class RateLimiter {
     if (leases.size() > SWEEP_ABOVE) {
       long now = nanoTime.getAsLong();
       leases.values().removeIf(lease -> {
-        synchronized (lease) {
+        if (!lease.lock.tryLock()) {
+          return false;
+        }
+        try {
           return lease.lapsesAtNanos - now <= 0;
+        } finally {
+          lease.lock.unlock();
         }
       });
     }
     Lease lease = leases.computeIfAbsent(key, ignored -> new Lease());
-    synchronized (lease) {
+    lease.lock.lock();
+    try {
       long now = nanoTime.getAsLong();
       if (lease.tokens > 0 && lease.lapsesAtNanos - now > 0) {
         lease.tokens--;
@@ -82,6 +92,8 @@ final class RateLimiter {
       lease.tokens = taken.count() - 1;
       lease.lapsesAtNanos = now + LEASE_LIFETIME.toNanos();
       return new Decision(true, 0);
+    } finally {
+      lease.lock.unlock();
     }
   }
 
