@@ -64,8 +64,9 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   private final Duration startTimeout;
   private final Map<SandboxId, PostgresInstance> instances = new ConcurrentHashMap<>();
   /**
-   * A superuser connection per sandbox that has published, kept for the next CHECKPOINT: opening one
-   * forks a backend, which costs more than the checkpoint of a step. Closed when the sandbox stops.
+   * A superuser connection per sandbox that has published or was warmed up in the pool, kept for the
+   * next CHECKPOINT: opening one forks a backend, which costs more than the checkpoint of a step.
+   * Closed when the sandbox stops.
    */
   private final Map<SandboxId, Connection> checkpointConnections = new ConcurrentHashMap<>();
 
@@ -199,7 +200,8 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   /**
    * Connects once to every database that takes connections: a new server's first backend in a
    * database rebuilds the relation cache file ({@code pg_internal.init}) and reads the catalogs
-   * from disk, which a learner's first connection would otherwise wait for.
+   * from disk, which a learner's first connection would otherwise wait for. The connection to
+   * {@code postgres} stays open as the sandbox's checkpoint connection, ready for its first publish.
    */
   @Override
   public void warmUp(SandboxId id) {
@@ -209,7 +211,7 @@ final class LocalSandboxRuntime implements SandboxRuntime {
     }
     try {
       List<String> databases = new ArrayList<>();
-      try (Connection connection = instance.connect("postgres"); Statement statement = connection.createStatement();
+      try (Statement statement = checkpointConnection(id, instance).createStatement();
           ResultSet rows = statement.executeQuery(
               "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate AND datname <> 'postgres'")) {
         while (rows.next()) {
@@ -284,20 +286,23 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   }
 
   private void checkpoint(SandboxId id, PostgresInstance instance) {
-    try {
-      Connection connection = checkpointConnections.get(id);
-      if (connection == null || !connection.isValid(1)) {
-        closeCheckpointConnection(id);
-        connection = instance.connect("postgres");
-        checkpointConnections.put(id, connection);
-      }
-      try (Statement statement = connection.createStatement()) {
-        statement.execute("CHECKPOINT");
-      }
+    try (Statement statement = checkpointConnection(id, instance).createStatement()) {
+      statement.execute("CHECKPOINT");
     } catch (SQLException e) {
       closeCheckpointConnection(id);
       throw new TaidonException(ErrorCode.SANDBOX_FAILED, "sandbox " + id + ": CHECKPOINT failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The sandbox's kept superuser connection to {@code postgres}, opened again when it is gone. */
+  private Connection checkpointConnection(SandboxId id, PostgresInstance instance) throws SQLException {
+    Connection connection = checkpointConnections.get(id);
+    if (connection == null || !connection.isValid(1)) {
+      closeCheckpointConnection(id);
+      connection = instance.connect("postgres");
+      checkpointConnections.put(id, connection);
+    }
+    return connection;
   }
 
   private void closeCheckpointConnection(SandboxId id) {
