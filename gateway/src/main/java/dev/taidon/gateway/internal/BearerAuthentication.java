@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Set;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -66,10 +65,8 @@ final class BearerAuthentication extends OncePerRequestFilter {
       request.setAttribute(CALLER, verifier.verify(header.substring(7).strip()));
     } catch (TaidonException e) {
       (header == null ? missing : invalid).increment();
-      response.setStatus(e.code().httpStatus());
       response.setHeader("WWW-Authenticate", "Bearer realm=\"taidon\"" + (header == null ? "" : ", error=\"invalid_token\""));
-      response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-      response.getOutputStream().write(json.writeValueAsBytes(Problems.of(e)));
+      FilterProblems.write(response, json, Problems.of(e));
       return;
     }
     chain.doFilter(request, response);

@@ -13,7 +13,6 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
-import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -88,18 +87,14 @@ final class EdgeFilter extends OncePerRequestFilter {
         throw e;
       }
       ResponseEntity<ProblemDetail> answer = problems.controlDatabaseUnavailable(e);
-      response.setStatus(answer.getStatusCode().value());
       answer.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
-      response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-      response.getOutputStream().write(json.writeValueAsBytes(answer.getBody()));
+      FilterProblems.write(response, json, answer.getBody());
     }
   }
 
   private void tooLarge(HttpServletResponse response, long limit, String setting) throws IOException {
-    response.setStatus(ErrorCode.PAYLOAD_TOO_LARGE.httpStatus());
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    response.getOutputStream().write(json.writeValueAsBytes(Problems.of(ErrorCode.PAYLOAD_TOO_LARGE,
-        "request bodies are limited to " + limit + " bytes (" + setting + ")", Map.of("limit", limit))));
+    FilterProblems.write(response, json, Problems.of(ErrorCode.PAYLOAD_TOO_LARGE,
+        "request bodies are limited to " + limit + " bytes (" + setting + ")", Map.of("limit", limit)));
   }
 
   /** A request whose body stream fails once more than the limit has been read. */

@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -68,11 +67,9 @@ final class RateLimitFilter extends OncePerRequestFilter {
       return;
     }
     rejections.increment();
-    response.setStatus(ErrorCode.TOO_MANY_ATTEMPTS.httpStatus());
     response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
-    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-    response.getOutputStream().write(json.writeValueAsBytes(Problems.of(ErrorCode.TOO_MANY_ATTEMPTS,
+    FilterProblems.write(response, json, Problems.of(ErrorCode.TOO_MANY_ATTEMPTS,
         "too many requests from " + what + ": retry in " + decision.retryAfterSeconds() + " s",
-        Map.of("retryAfterSeconds", decision.retryAfterSeconds()))));
+        Map.of("retryAfterSeconds", decision.retryAfterSeconds())));
   }
 }
