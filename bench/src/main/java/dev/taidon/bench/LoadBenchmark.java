@@ -180,16 +180,15 @@ final class LoadBenchmark implements Bench.Benchmark {
     double restores = PrometheusText.sum(metrics, "taidon_runner_restore_duration_seconds_count", "");
     System.out.printf("  steps executed %.0f, replayed %.0f (%.1f%% of all steps); restores from the cache %.0f%n",
         executed, replayed, executed + replayed == 0 ? 0 : 100 * replayed / (executed + replayed), restores);
-    double tails = PrometheusText.sum(metrics, "taidon_runner_tails_total", "");
-    double hits = PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"sandbox_at_tail\"")
-        + PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"cache_tail\"");
+    java.util.function.ToDoubleFunction<String> tailsFound = found -> PrometheusText.sum(metrics,
+        "taidon_runner_tails_total", found.isEmpty() ? "" : "found=\"" + found + "\"");
+    double tails = tailsFound.applyAsDouble("");
+    double inSandbox = tailsFound.applyAsDouble("sandbox_at_tail");
+    double restoredWhole = tailsFound.applyAsDouble("cache_tail");
     System.out.printf("  run tails found whole (cache hit ratio) %.1f%%: in the sandbox %.0f, restored whole %.0f, "
-        + "in part %.0f, replayed from the base %.0f%n", tails == 0 ? 0 : 100 * hits / tails,
-        PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"sandbox_at_tail\""),
-        PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"cache_tail\""),
-        PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"sandbox_prefix\"")
-            + PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"cache_prefix\""),
-        PrometheusText.sum(metrics, "taidon_runner_tails_total", "found=\"base_only\""));
+        + "in part %.0f, replayed from the base %.0f%n", tails == 0 ? 0 : 100 * (inSandbox + restoredWhole) / tails,
+        inSandbox, restoredWhole, tailsFound.applyAsDouble("sandbox_prefix") + tailsFound.applyAsDouble("cache_prefix"),
+        tailsFound.applyAsDouble("base_only"));
     for (LoadDriver.Kind kind : LoadDriver.Kind.values()) {
       int count = report.latencies().getOrDefault(kind, List.of()).size();
       int failed = report.failures().getOrDefault(kind, 0);

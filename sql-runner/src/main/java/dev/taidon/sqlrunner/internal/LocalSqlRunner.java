@@ -732,10 +732,11 @@ final class LocalSqlRunner implements SqlRunner {
     slot.at(state, context, false);
     slot.sessionSettings = context.settings();
     slot.session.probe(json).ifPresent(probe -> slot.nextTransactionId = probe.nextTransactionId());
-    metrics.restored(System.nanoTime() - started);
-    restoreMillis = RESTORE_COST_WEIGHT * millis(System.nanoTime() - started) + (1 - RESTORE_COST_WEIGHT) * restoreMillis;
+    long restoreNanos = System.nanoTime() - started;
+    metrics.restored(restoreNanos);
+    restoreMillis = RESTORE_COST_WEIGHT * millis(restoreNanos) + (1 - RESTORE_COST_WEIGHT) * restoreMillis;
     metrics.tailFound(cached == wanted.size() - 1 ? "cache_tail" : cached == 0 ? "base_only" : "cache_prefix");
-    return new Positioning(cached, cached, Optional.of(state), System.nanoTime() - started);
+    return new Positioning(cached, cached, Optional.of(state), restoreNanos);
   }
 
   /**
