@@ -3,7 +3,7 @@ package dev.taidon.envmanager.internal;
 import dev.taidon.core.DataDirectory;
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
-import dev.taidon.core.command.DiskUsage;
+import dev.taidon.core.DiskUsage;
 import dev.taidon.core.command.CommandRunner;
 import dev.taidon.envmanager.Presence;
 import dev.taidon.envmanager.SandboxEndpoint;

@@ -5,7 +5,7 @@ import dev.taidon.core.TaidonException;
 import dev.taidon.core.command.Command;
 import dev.taidon.core.command.CommandFailedException;
 import dev.taidon.core.command.CommandRunner;
-import dev.taidon.core.command.DiskUsage;
+import dev.taidon.core.DiskUsage;
 import dev.taidon.snapshotcache.StateId;
 import dev.taidon.snapshotcache.StoreBackend;
 import dev.taidon.snapshotcache.StoreUsage;

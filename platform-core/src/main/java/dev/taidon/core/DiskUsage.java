@@ -1,4 +1,4 @@
-package dev.taidon.core.command;
+package dev.taidon.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.taidon.core.command;
+package dev.taidon.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
