@@ -39,6 +39,7 @@ final class EmbeddedControlDatabase {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedControlDatabase.class);
 
   private final PostgresInstance instance;
+  private final ControlDatabaseDirectory directory;
   private final Duration startTimeout;
   private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
       Thread.ofPlatform().daemon().name("control-db-supervisor").factory());
@@ -55,6 +56,7 @@ final class EmbeddedControlDatabase {
     this.instance = new PostgresInstance(binaries, account, runner, new PostgresInstance.Spec(
         data.controlDatabase().resolve("pgdata"), data.sockets().resolve("control-db"),
         data.logs().resolve("control-db.log"), settings));
+    this.directory = new ControlDatabaseDirectory(runner);
     this.startTimeout = startTimeout;
   }
 
@@ -62,6 +64,7 @@ final class EmbeddedControlDatabase {
     long started = System.nanoTime();
     if (!instance.isInitialized()) {
       log.info("Creating the control database in {}", instance.spec().dataDirectory());
+      directory.prepare(instance.spec().dataDirectory().getParent());
       instance.initdb(List.of());
     }
     instance.start(startTimeout);

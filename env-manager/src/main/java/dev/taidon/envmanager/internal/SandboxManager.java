@@ -40,6 +40,8 @@ final class SandboxManager implements EnvManager {
   static final String POOL_OWNER = "platform";
   /** How long after a sandbox is taken from the pool its replacement is made. */
   static final Duration POOL_REFILL_DELAY = Duration.ofMillis(250);
+  /** The longest a running sandbox's use goes unrecorded; see {@link #touchInterval(OwnerKind)}. */
+  static final Duration MAX_TOUCH_INTERVAL = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(SandboxManager.class);
 
   private final SandboxRuntime runtime;
@@ -52,6 +54,8 @@ final class SandboxManager implements EnvManager {
   private final SandboxMetrics metrics;
   private final Map<SandboxId, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final ReentrantLock refilling = new ReentrantLock();
+  /** When this process last recorded each sandbox's use ({@link System#nanoTime()}). */
+  private final Map<SandboxId, Long> touched = new ConcurrentHashMap<>();
   private volatile boolean closed;
   /** Demand halves this often, so a pool follows what learners open now. */
   static final Duration DEMAND_HALF_LIFE = Duration.ofMinutes(5);
@@ -59,6 +63,10 @@ final class SandboxManager implements EnvManager {
   /** Recent requests per state: which states deserve a pool. */
   private final Map<StateId, java.util.concurrent.atomic.LongAdder> demand = new ConcurrentHashMap<>();
   private final java.util.concurrent.Executor background = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+  private final java.util.concurrent.ExecutorService auditQueue = java.util.concurrent.Executors.newSingleThreadExecutor(
+      Thread.ofVirtual().name("sandbox-audit").factory());
+  /** How long a stopping env-manager waits for audit entries still queued. */
+  static final Duration AUDIT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
   SandboxManager(SandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc, TransactionTemplate transactions,
       SandboxSettings settings, EngineInfo engine, AuditLog auditLog, SandboxMetrics metrics) {
@@ -120,7 +128,8 @@ final class SandboxManager implements EnvManager {
         refillPoolQuietly();
       });
       // Already hot, unless its server died in the pool; either way it is the owner's now.
-      openSandbox(pooled.get());
+      touched.remove(pooled.get());
+      open(pooled.get(), true);
       audit("sandbox.created", owner, pooled.get(), Map.of("state", state.hex(), "fromPool", "true"));
       return describeSandbox(pooled.get());
     }
@@ -169,6 +178,17 @@ final class SandboxManager implements EnvManager {
 
   @Override
   public SandboxEndpoint openSandbox(SandboxId id) {
+    return open(id, false);
+  }
+
+  /**
+   * Starts the sandbox when it is not running and records the use. A sandbox that is running and
+   * was recorded as used within {@link #touchInterval} is handed out without writing anything: the
+   * learner's next run is the common case, and its idle time is only ever compared with minutes.
+   *
+   * @param claimedFromPool the sandbox was just taken from the pool, which recorded its use
+   */
+  private SandboxEndpoint open(SandboxId id, boolean claimedFromPool) {
     return withLock(id, () -> {
       Row row = row(id);
       if (row.failure().isPresent()) {
@@ -176,18 +196,39 @@ final class SandboxManager implements EnvManager {
             + "; reset it to a state to use it again");
       }
       long began = System.nanoTime();
-      makeRoomForHot(row);
       Presence actual = runtime.presence(id);
+      boolean runningInUse = row.presence() == Presence.HOT && actual == Presence.HOT && touchedRecently(row);
+      if (!runningInUse) {
+        // A sandbox already hot and in use counts in the owner's quota already.
+        makeRoomForHot(row);
+      }
       if (actual == Presence.COLD) {
         runtime.materialize(id, row.state());
         markPresence(id, Presence.WARM);
       }
       SandboxEndpoint endpoint = runtime.start(id);
       metrics.opened(actual, System.nanoTime() - began);
-      jdbc.sql("UPDATE env_manager.sandbox SET presence = 'HOT', last_used_at = now() WHERE id = ?")
-          .param(id.value()).update();
+      if (!runningInUse && !(claimedFromPool && actual == Presence.HOT)) {
+        jdbc.sql("UPDATE env_manager.sandbox SET presence = 'HOT', last_used_at = now() WHERE id = ?")
+            .param(id.value()).update();
+      }
+      touched.put(id, System.nanoTime());
       return endpoint;
     });
+  }
+
+  private boolean touchedRecently(Row row) {
+    Long at = touched.get(row.id());
+    return at != null && System.nanoTime() - at < touchInterval(row.kind()).toNanos();
+  }
+
+  /**
+   * How stale a running sandbox's recorded last use may get: a twentieth of its idle time before it
+   * is stopped, at most {@link #MAX_TOUCH_INTERVAL}, so it is never stopped noticeably early.
+   */
+  Duration touchInterval(OwnerKind kind) {
+    Duration share = settings.hotIdle(kind).dividedBy(20);
+    return share.compareTo(MAX_TOUCH_INTERVAL) < 0 ? share : MAX_TOUCH_INTERVAL;
   }
 
   /** Keeps the owner within its hot quota by stopping its least recently used hot sandbox. */
@@ -224,6 +265,7 @@ final class SandboxManager implements EnvManager {
           .query(String.class).optional().orElse(null);
     });
     locks.remove(id);
+    touched.remove(id);
     if (owner != null && !owner.equals(POOL_OWNER)) {
       audit("sandbox.deleted", owner, id, Map.of());
     }
@@ -407,6 +449,7 @@ final class SandboxManager implements EnvManager {
         return null;
       });
       locks.remove(id);
+      touched.remove(id);
     }
   }
 
@@ -482,16 +525,34 @@ final class SandboxManager implements EnvManager {
       }
     }
     runtime.stopAll();
+    auditQueue.shutdown();
+    try {
+      if (!auditQueue.awaitTermination(AUDIT_DRAIN_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        log.warn("Sandbox audit entries still unwritten after {}; they are lost", AUDIT_DRAIN_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
-  /** Records a lifecycle event; a failing audit log never fails the sandbox operation itself. */
+  /**
+   * Records a lifecycle event off the caller's path (a learner waits for the sandbox, not for its
+   * audit entry), in the order the events happened: one queue writes them all. A failing audit log
+   * never fails the sandbox operation itself.
+   */
   private void audit(String type, String actor, SandboxId id, Map<String, String> attributes) {
     Map<String, String> all = new java.util.HashMap<>(attributes);
     all.put("sandbox", id.value());
     try {
-      auditLog.append(new AuditEvent(type, actor, all));
-    } catch (TaidonException e) {
-      log.warn("Could not record {} of sandbox {}: {}", type, id, e.getMessage());
+      auditQueue.execute(() -> {
+        try {
+          auditLog.append(new AuditEvent(type, actor, all));
+        } catch (RuntimeException e) {
+          log.warn("Could not record {} of sandbox {}: {}", type, id, e.getMessage());
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+      log.warn("Could not record {} of sandbox {}: the env-manager is stopping", type, id);
     }
   }
 

@@ -473,8 +473,7 @@ final class LocalSqlRunner implements SqlRunner {
     RunControl control = new RunControl();
     EventStream events = new EventStream();
     try {
-      store.started(runId, plan.query().isPresent() ? "query" : "run", request.owner(), plan.worksheet().id(),
-          request.throughCellId(), chain.get(plan.through() + 1));
+      store.started(plan.identity());
       runs.put(runId, new ActiveRun(request.owner(), control));
       workers.execute(() -> {
         Recorded recorded = null;
@@ -524,7 +523,12 @@ final class LocalSqlRunner implements SqlRunner {
    * {@code chain[through + 1]}.
    */
   private record RunPlan(String runId, RunRequest request, Worksheet worksheet, Base base, List<StateId> chain,
-      int from, int through, long began, List<ParsedCell> cells, Optional<Query> query) {}
+      int from, int through, long began, List<ParsedCell> cells, Optional<Query> query) {
+    RunStore.RunIdentity identity() {
+      return new RunStore.RunIdentity(runId, query.isPresent() ? "query" : "run", request.owner(), worksheet.id(),
+          request.throughCellId(), chain.get(through + 1));
+    }
+  }
 
   /** A read-only query's text and what it holds. */
   private record Query(String sql, List<ScriptItem> items) {}
@@ -647,7 +651,7 @@ final class LocalSqlRunner implements SqlRunner {
     long pauseMillis = 100;
     while (true) {
       try {
-        store.finished(run.plan().runId(), run.outcome(), run.restoredFrom(), run.replayed(), run.executed(),
+        store.finished(run.plan().identity(), run.outcome(), run.restoredFrom(), run.replayed(), run.executed(),
             run.totalMs());
         return;
       } catch (RuntimeException e) {

@@ -24,23 +24,47 @@ final class RunStore {
   }
 
   /**
+   * What identifies a run in its record.
+   *
    * @param kind {@code run}, or {@code query} for a read-only query, whose {@code throughCell} is
    *     the cell queried ({@code ""} for the base) and {@code headState} the state queried
    */
-  void started(String runId, String kind, String owner, String worksheetId, String throughCell, StateId headState) {
+  record RunIdentity(String runId, String kind, String owner, String worksheetId, String throughCell,
+      StateId headState) {}
+
+  /**
+   * Records that a run started, without waiting for the control database to flush it to disk (an
+   * asynchronous commit, one flush fewer on every run's path). What the record is for survives
+   * that: a crashed platform leaves its control database running, which writes the record out
+   * within a fraction of a second, and {@link #finished} commits synchronously, which flushes the
+   * start with it and, should the control database itself have crashed and lost the start, writes
+   * the whole record again.
+   */
+  void started(RunIdentity run) {
+    // set_config(..., true) holds for this statement's own transaction, whose commit follows it.
     jdbc.sql("""
             INSERT INTO sql_runner.run (id, kind, owner, worksheet_id, through_cell, head_state)
-            VALUES (?, ?, ?, ?, ?, ?)""")
-        .params(runId, kind, owner, worksheetId, throughCell, headState.hex()).update();
+            VALUES (?, ?, ?, ?, ?, ?)
+            RETURNING set_config('synchronous_commit', 'off', true)""")
+        .params(run.runId(), run.kind(), run.owner(), run.worksheetId(), run.throughCell(), run.headState().hex())
+        .query(String.class).single();
   }
 
-  void finished(String runId, String outcome, Optional<StateId> restoredFrom, int replayed, int executed,
+  /** Records how a run ended, durably before the call returns. */
+  void finished(RunIdentity run, String outcome, Optional<StateId> restoredFrom, int replayed, int executed,
       double durationMs) {
     jdbc.sql("""
-            UPDATE sql_runner.run SET finished_at = now(), outcome = ?, restored_from = ?, replayed_steps = ?,
-                   executed_steps = ?, duration_ms = ?
-            WHERE id = ?""")
-        .params(outcome, restoredFrom.map(StateId::hex).orElse(null), replayed, executed, durationMs, runId).update();
+            INSERT INTO sql_runner.run AS r (id, kind, owner, worksheet_id, through_cell, head_state, started_at,
+                                             finished_at, outcome, restored_from, replayed_steps, executed_steps,
+                                             duration_ms)
+            VALUES (?, ?, ?, ?, ?, ?, now() - make_interval(secs => ? / 1000.0), now(), ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO UPDATE
+               SET finished_at = excluded.finished_at, outcome = excluded.outcome,
+                   restored_from = excluded.restored_from, replayed_steps = excluded.replayed_steps,
+                   executed_steps = excluded.executed_steps, duration_ms = excluded.duration_ms""")
+        .params(run.runId(), run.kind(), run.owner(), run.worksheetId(), run.throughCell(), run.headState().hex(),
+            durationMs, outcome, restoredFrom.map(StateId::hex).orElse(null), replayed, executed, durationMs)
+        .update();
   }
 
   /** Marks runs a crashed platform left unfinished; returns how many there were. */
