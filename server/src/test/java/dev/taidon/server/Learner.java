@@ -120,6 +120,11 @@ final class Learner {
     return steps.get(steps.size() - 1).path("statements");
   }
 
+  /** How each step of a run document came to its state: reused, restored, replayed or executed. */
+  static java.util.List<String> modes(JsonNode run) {
+    return run.path("steps").valueStream().map(step -> step.path("mode").asString()).toList();
+  }
+
   /** A run whose NDJSON events are read as they come. */
   static final class LiveRun implements AutoCloseable {
     private final java.io.BufferedReader lines;

@@ -2,6 +2,7 @@ package dev.taidon.server;
 
 import static dev.taidon.server.Learner.json;
 import static dev.taidon.server.Learner.lastStatements;
+import static dev.taidon.server.Learner.modes;
 import static dev.taidon.server.PlatformScenario.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,10 +61,6 @@ class QueryIT {
 
   private static String firstValue(JsonNode run) {
     return lastStatements(run).get(0).path("rows").get(0).get(0).asString();
-  }
-
-  private static List<String> modes(JsonNode run) {
-    return run.path("steps").valueStream().map(step -> step.path("mode").asString()).toList();
   }
 
   @Test

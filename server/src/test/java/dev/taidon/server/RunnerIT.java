@@ -2,6 +2,7 @@ package dev.taidon.server;
 
 import static dev.taidon.server.Learner.json;
 import static dev.taidon.server.Learner.lastStatements;
+import static dev.taidon.server.Learner.modes;
 import static dev.taidon.server.PlatformScenario.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,10 @@ class RunnerIT {
     base = TestDirectories.create("runner");
     server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
         "--taidon.sandbox.pool-size=0", "--taidon.runner.anonymous-statement-timeout=1500ms",
-        "--taidon.runner.anonymous-max-rows=100"));
+        "--taidon.runner.anonymous-max-rows=100",
+        // These tests say which steps come from the cache, so every replayed step must be in it;
+        // ReplayPublishingIT covers the default, which publishes replayed steps by their cost.
+        "--taidon.runner.replayed-step-publishing=every-step"));
   }
 
   @AfterAll
@@ -406,10 +409,6 @@ class RunnerIT {
         .as("the owner may start from their own state").isEqualTo(201);
     assertThat(owner.delete(path).statusCode()).isEqualTo(204);
     assertProblem(owner.get(path), 404, "not-found");
-  }
-
-  private static List<String> modes(JsonNode run) {
-    return StreamSupport.stream(run.path("steps").spliterator(), false).map(step -> step.path("mode").asString()).toList();
   }
 
   private static double tails(String found) {

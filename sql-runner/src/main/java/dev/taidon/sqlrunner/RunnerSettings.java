@@ -21,6 +21,9 @@ import org.springframework.util.unit.DataSize;
  *     while the dataset loads (replayed cells are held to their owner's statement timeout)
  * @param publishEveryStepAbove with a store that must copy data (the {@code copy} backend), a step is
  *     published only when running it took at least this long; other backends publish every step
+ * @param replayedStepPublishing which replayed steps (cells before those a run executes) are
+ *     published: {@code by-cost} (when their replay since the last snapshot cost as much as a
+ *     snapshot) or {@code every-step}
  * @param readOnlyPublishAbove a step that changed no data is published only when running it took at
  *     least this long (replaying it is cheaper than storing it otherwise)
  * @param sessionIdle a sandbox's session unused this long is closed (a transaction left open in it
@@ -39,6 +42,7 @@ public record RunnerSettings(
     @DefaultValue("1MB") DataSize maxValueBytes,
     @DefaultValue("5m") Duration datasetStatementTimeout,
     @DefaultValue("1s") Duration publishEveryStepAbove,
+    @DefaultValue("by-cost") ReplayedStepPublishing replayedStepPublishing,
     @DefaultValue("50ms") Duration readOnlyPublishAbove,
     @DefaultValue("10m") Duration sessionIdle,
     @DefaultValue("true") boolean prebuildDatasets,

@@ -21,6 +21,7 @@ import dev.taidon.sqlrunner.DatabaseSchema;
 import dev.taidon.sqlrunner.ProjectTests;
 import dev.taidon.sqlrunner.Dataset;
 import dev.taidon.sqlrunner.QueryRequest;
+import dev.taidon.sqlrunner.ReplayedStepPublishing;
 import dev.taidon.sqlrunner.RunEvent;
 import dev.taidon.sqlrunner.RunLimits;
 import dev.taidon.sqlrunner.RunRequest;
@@ -78,8 +79,10 @@ final class LocalSqlRunner implements SqlRunner {
   static final Duration REOPEN_AFTER = Duration.ofSeconds(5);
   /** What a restore is taken to cost before one was measured, in milliseconds. */
   static final double INITIAL_RESTORE_MILLIS = 60;
-  /** The weight of the latest restore in the running estimate of what a restore costs. */
-  static final double RESTORE_COST_WEIGHT = 0.1;
+  /** What publishing a step is taken to cost before one was measured, in milliseconds. */
+  static final double INITIAL_PUBLISH_MILLIS = 20;
+  /** The weight of the latest measurement in the running estimates of what a restore and a publish cost. */
+  static final double COST_ESTIMATE_WEIGHT = 0.1;
 
   private final EnvManager envManager;
   private final SnapshotCache cache;
@@ -101,6 +104,8 @@ final class LocalSqlRunner implements SqlRunner {
   private final Map<SandboxId, SandboxSlot> slots = new ConcurrentHashMap<>();
   /** A running estimate of what restoring a sandbox costs, against which replaying is weighed. */
   private volatile double restoreMillis = INITIAL_RESTORE_MILLIS;
+  /** A running estimate of what publishing a step costs, against which replayed steps are weighed. */
+  private volatile double publishMillis = INITIAL_PUBLISH_MILLIS;
   private final Map<String, SandboxId> worksheetSandboxes = new ConcurrentHashMap<>();
   private final Map<String, ActiveRun> runs = new ConcurrentHashMap<>();
   private final Map<String, Object> ownerLocks = new ConcurrentHashMap<>();
@@ -581,10 +586,11 @@ final class LocalSqlRunner implements SqlRunner {
       clock.planNanos = System.nanoTime() - plan.began() - positioning.restoreNanos();
       clock.restoreNanos = positioning.restoreNanos();
       boolean stopped = false;
+      ReplayBudget budget = new ReplayBudget();
       for (int cell = positioning.firstStep(); cell <= plan.through() && !stopped; cell++) {
         boolean head = cell >= plan.from();
         long stepStarted = System.nanoTime();
-        StepExecutor.Outcome step = step(plan, slot, endpoint, cell, head, control, emit);
+        StepExecutor.Outcome step = step(plan, slot, endpoint, cell, head, budget, control, emit);
         if (head) {
           executed++;
           clock.executeNanos += System.nanoTime() - stepStarted;
@@ -738,7 +744,7 @@ final class LocalSqlRunner implements SqlRunner {
     slot.session.probe(json).ifPresent(probe -> slot.nextTransactionId = probe.nextTransactionId());
     long restoreNanos = System.nanoTime() - started;
     metrics.restored(restoreNanos);
-    restoreMillis = RESTORE_COST_WEIGHT * millis(restoreNanos) + (1 - RESTORE_COST_WEIGHT) * restoreMillis;
+    restoreMillis = COST_ESTIMATE_WEIGHT * millis(restoreNanos) + (1 - COST_ESTIMATE_WEIGHT) * restoreMillis;
     metrics.tailFound(cached == wanted.size() - 1 ? "cache_tail" : cached == 0 ? "base_only" : "cache_prefix");
     return new Positioning(cached, cached, Optional.of(state), restoreNanos);
   }
@@ -798,7 +804,7 @@ final class LocalSqlRunner implements SqlRunner {
   }
 
   private StepExecutor.Outcome step(RunPlan plan, SandboxSlot slot, SandboxEndpoint endpoint, int cell, boolean head,
-      RunControl control, Consumer<RunEvent> emit) {
+      ReplayBudget budget, RunControl control, Consumer<RunEvent> emit) {
     Worksheet.Cell source = plan.worksheet().cells().get(cell);
     StateId parent = plan.chain().get(cell);
     StateId state = plan.chain().get(cell + 1);
@@ -819,6 +825,9 @@ final class LocalSqlRunner implements SqlRunner {
     RunLimits limits = head ? owners : replayLimits(owners);
     StepExecutor.StepOutcome outcome = executor.execute(new StepExecutor.Step(items, head, limits, "cell " + source.id()),
         slot.session, control, emit);
+    if (!head) {
+      budget.ran(outcome.durationMs());
+    }
     boolean published = false;
     TransactionStatus transaction = outcome.transaction();
     if (!outcome.outcome().deterministic() || !slot.session.wire().isOpen()) {
@@ -841,8 +850,11 @@ final class LocalSqlRunner implements SqlRunner {
       } else {
         slot.at(state, context, false);
       }
-      if (outcome.outcome() == StepExecutor.Outcome.SUCCEEDED && worthPublishing(outcome.durationMs(), readOnly)) {
+      if (outcome.outcome() == StepExecutor.Outcome.SUCCEEDED && worthPublishing(head, outcome.durationMs(), readOnly, budget)) {
         published = publish(plan, slot, endpoint, parent, state, source, outcome.durationMs(), context);
+        if (published) {
+          budget.published();
+        }
       }
     }
     emit.accept(new RunEvent.StepEnded(source.id(), state.hex(), outcome.outcome().apiName(),
@@ -915,6 +927,21 @@ final class LocalSqlRunner implements SqlRunner {
     }
   }
 
+  /**
+   * Whether a step's state is published: an executed step's (and, with {@code every-step}, a
+   * replayed one's) by the store's rule; a replayed step's by cost, when the steps replayed since
+   * the last snapshot cost at least what a snapshot costs (on the copy backend, at least its
+   * {@code publish-every-step-above} as well).
+   */
+  private boolean worthPublishing(boolean head, double stepMillis, boolean readOnly, ReplayBudget budget) {
+    if (head || settings.replayedStepPublishing() == ReplayedStepPublishing.EVERY_STEP) {
+      return worthPublishing(stepMillis, readOnly);
+    }
+    double snapshotMillis = cache.backend() == StoreBackend.COPY
+        ? Math.max(publishMillis, settings.publishEveryStepAbove().toMillis()) : publishMillis;
+    return budget.snapshotDue(snapshotMillis);
+  }
+
   private boolean worthPublishing(double stepMillis, boolean readOnly) {
     if (readOnly) {
       return stepMillis >= settings.readOnlyPublishAbove().toMillis();
@@ -934,7 +961,9 @@ final class LocalSqlRunner implements SqlRunner {
       envManager.publishState(slot.id, new NewState(state, Optional.of(parent),
           Optional.of(Chains.cellDigest(source.sql())), Math.round(stepMillis), Optional.of(plan.request().owner()),
           "private"));
-      metrics.published(System.nanoTime() - started);
+      long took = System.nanoTime() - started;
+      metrics.published(took);
+      publishMillis = COST_ESTIMATE_WEIGHT * millis(took) + (1 - COST_ESTIMATE_WEIGHT) * publishMillis;
     } catch (TaidonException e) {
       log.info("State {} of run {} was not published: {}", state.shortForm(), plan.runId(), e.getMessage());
       return false;
@@ -1011,8 +1040,9 @@ final class LocalSqlRunner implements SqlRunner {
       RunPlan plan = new RunPlan("schema", new RunRequest(owner, kind, worksheetId, throughCellId.orElse(""),
           Optional.empty()), worksheet, base, chain, through + 1, through, System.nanoTime(),
           parseCells(cells, ScriptContext.forCells()), Optional.empty());
+      ReplayBudget budget = new ReplayBudget();
       for (int cell = positioning.firstStep(); cell <= through; cell++) {
-        StepExecutor.Outcome step = step(plan, slot, endpoint, cell, false, control, event -> { });
+        StepExecutor.Outcome step = step(plan, slot, endpoint, cell, false, budget, control, event -> { });
         if (!step.deterministic()) {
           throw new TaidonException(ErrorCode.CONFLICT, "cell " + worksheet.cells().get(cell).id()
               + " could not be replayed to read the schema: it was cancelled or ran out of time");
