@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -33,6 +34,8 @@ final class RunnerBenchmark implements Bench.Benchmark {
    */
   private static final int WARM_UP_RUNS = 3000;
   private static final int TRIVIAL_RUNS = 300;
+  /** Between saving an edit and pressing Run: the least a learner takes. */
+  private static final Duration THINK_TIME = Duration.ofSeconds(1);
   private static final JsonMapper JSON = JsonMapper.builder().build();
   /** Each cell of the long worksheet does real work: 20,000 rows hashed into a table of its own. */
   private static final String CELL = "CREATE TABLE t%d_%s AS SELECT g, md5(g::text || '%s') AS h FROM generate_series(1, 20000) g";
@@ -112,20 +115,19 @@ final class RunnerBenchmark implements Bench.Benchmark {
       cells.add(CELL.formatted(i, "w", "v0"));
     }
     saveCells(learner, worksheet, cells);
-    run(learner, worksheet, "c19");
+    // As a learner writes a worksheet: each cell run as it is written, so each is published as the
+    // cell a run executed (replayed cells are published only by cost).
+    for (int i = 0; i < cells.size(); i++) {
+      run(learner, worksheet, "c" + i);
+    }
     Samples api = new Samples("API: edit cell 10 of 20, run cell 20");
+    Samples paused = new Samples("API: the same, Run pressed 1 s after the save");
+    int version = 0;
     for (int round = 1; round <= RUNS / 3; round++) {
-      cells.set(9, CELL.formatted(10, "w", "v" + round));
-      saveCells(learner, worksheet, cells);
-      double replayed = counter("replayed");
-      double executed = counter("executed");
-      long began = System.nanoTime();
-      JsonNode result = run(learner, worksheet, "c19");
-      api.add(System.nanoTime() - began);
-      require(result.path("outcome").asString().equals("succeeded"), "the replay succeeded: " + result.path("failure"));
-      require(counter("replayed") - replayed == 10 && counter("executed") - executed == 1,
-          "only cells 10 to 20 ran (replayed " + (counter("replayed") - replayed) + ", executed "
-              + (counter("executed") - executed) + ")");
+      editAndRun(learner, worksheet, cells, ++version, Duration.ZERO, api);
+    }
+    for (int round = 1; round <= RUNS / 3; round++) {
+      editAndRun(learner, worksheet, cells, ++version, THINK_TIME, paused);
     }
     SandboxInfo baseline = envManager.createSandbox("bench-direct", OwnerKind.REGISTERED, envManager.rootState());
     SandboxEndpoint endpoint = envManager.openSandbox(baseline.id());
@@ -143,6 +145,28 @@ final class RunnerBenchmark implements Bench.Benchmark {
     envManager.deleteSandbox(baseline.id());
     report.add(jdbc.line(null));
     report.add(api.line(jdbc) + "   (goal: at most 1.2x)");
+    report.add(paused.line(jdbc) + "   (the sandbox is prepared while the learner reaches for Run)");
+  }
+
+  /**
+   * Saves cell 10 edited, waits {@code pause} (a learner's way from the editor to Run; the SPA saves
+   * as typing stops), then times the run of cell 20 alone; the step counters must show that only
+   * cells 10 to 20 ran.
+   */
+  private void editAndRun(Account learner, String worksheet, List<String> cells, int version, Duration pause,
+      Samples samples) throws Exception {
+    cells.set(9, CELL.formatted(10, "w", "v" + version));
+    saveCells(learner, worksheet, cells);
+    double replayed = counter("replayed");
+    double executed = counter("executed");
+    Thread.sleep(pause);
+    long began = System.nanoTime();
+    JsonNode result = run(learner, worksheet, "c19");
+    samples.add(System.nanoTime() - began);
+    require(result.path("outcome").asString().equals("succeeded"), "the replay succeeded: " + result.path("failure"));
+    require(counter("replayed") - replayed == 10 && counter("executed") - executed == 1,
+        "only cells 10 to 20 ran (replayed " + (counter("replayed") - replayed) + ", executed "
+            + (counter("executed") - executed) + ")");
   }
 
   /**

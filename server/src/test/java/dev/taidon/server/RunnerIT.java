@@ -6,12 +6,14 @@ import static dev.taidon.server.Learner.modes;
 import static dev.taidon.server.PlatformScenario.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taidon.testkit.Await;
 import dev.taidon.testkit.PrometheusText;
 import dev.taidon.testkit.ServerProcess;
 import dev.taidon.testkit.TestDirectories;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -81,6 +83,30 @@ class RunnerIT {
     assertThat(modes(again)).as("the sandbox already holds the tail")
         .containsExactly("reused", "reused", "reused", "reused", "reused", "executed");
     assertThat(tails("sandbox_at_tail") - atTailBefore).as("a hit in the sandbox itself").isEqualTo(1.0);
+  }
+
+  @Test
+  void savingAnEditOfAnEarlierCellRestoresTheSandboxBeforeTheRunAsksForIt() {
+    Learner learner = Learner.anonymous(server);
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "c0", "CREATE TABLE t (n int)", "c1", "INSERT INTO t VALUES (1)",
+        "c2", "INSERT INTO t VALUES (2)", "c3", "SELECT sum(n) FROM t");
+    learner.run(worksheet, "c3");
+    double preparedBefore = preparations();
+
+    learner.cells(worksheet, "c0", "CREATE TABLE t (n int)", "c1", "INSERT INTO t VALUES (1)",
+        "c2", "INSERT INTO t VALUES (20)", "c3", "SELECT sum(n) FROM t");
+    Await.until("the saved edit to prepare the sandbox", Duration.ofSeconds(10),
+        () -> preparations() > preparedBefore, RunnerIT::preparations);
+    JsonNode edited = learner.run(worksheet, "c3");
+
+    assertThat(modes(edited)).as("cells before the edit came from the cache, restored when the edit was saved")
+        .containsExactly("restored", "restored", "replayed", "executed");
+    assertThat(edited.at("/timings/restoreMs").asDouble()).as("restore time the run itself waited for").isZero();
+    assertThat(lastStatements(edited).get(0).path("rows").get(0).get(0).asString()).isEqualTo("21");
+    JsonNode again = learner.run(worksheet, "c3");
+    assertThat(modes(again)).as("the next run finds the sandbox at the tail").containsExactly("reused", "reused",
+        "reused", "executed");
   }
 
   @Test
@@ -409,6 +435,10 @@ class RunnerIT {
         .as("the owner may start from their own state").isEqualTo(201);
     assertThat(owner.delete(path).statusCode()).isEqualTo(204);
     assertProblem(owner.get(path), 404, "not-found");
+  }
+
+  private static double preparations() {
+    return PrometheusText.sum(server.get("/actuator/prometheus").body(), "taidon_runner_preparations_total", "");
   }
 
   private static double tails(String found) {

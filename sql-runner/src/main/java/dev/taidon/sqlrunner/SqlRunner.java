@@ -57,6 +57,17 @@ public interface SqlRunner {
    */
   void cancelRun(String owner, String runId);
 
+  /**
+   * Gets the worksheet's sandbox ready for the next run after its cells were saved, so that the
+   * restore an edit of an earlier cell calls for happens while the learner reaches for Run: when a
+   * run through the last cell would restore, the longest cached prefix of the saved cells is
+   * restored now, and the next run reports those cells as restored without waiting for it. Does
+   * nothing when the worksheet has no sandbox yet, a run or another preparation holds it, a
+   * transaction is open in its session, or the run would not restore. A run that arrives meanwhile
+   * waits for the preparation to end. Never fails: what goes wrong is left to the next run.
+   */
+  void prepareRun(String owner, String worksheetId);
+
   /** Puts the worksheet's sandbox back at the worksheet's base (discarding what the cells did). */
   void resetWorksheet(String owner, OwnerKind kind, String worksheetId);
 

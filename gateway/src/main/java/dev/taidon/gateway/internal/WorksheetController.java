@@ -18,6 +18,8 @@ import dev.taidon.userprofile.WorksheetBase;
 import dev.taidon.userprofile.WorksheetChange;
 import dev.taidon.userprofile.WorksheetSummary;
 import dev.taidon.userprofile.Worksheets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -45,6 +47,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 class WorksheetController {
+  private static final Logger log = LoggerFactory.getLogger(WorksheetController.class);
+
   private final Worksheets worksheets;
   private final SqlRunner runner;
   private final JsonMapper json;
@@ -103,8 +107,21 @@ class WorksheetController {
     if (body.cells() == null) {
       throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "cells is required: the complete list of the worksheet's cells");
     }
-    return WorksheetView.of(worksheets.updateWorksheet(caller(request).accountId(), id,
-        new WorksheetChange(Optional.ofNullable(body.title()), body.cells(), Optional.ofNullable(body.version()))));
+    String owner = caller(request).accountId();
+    Worksheet saved = worksheets.updateWorksheet(owner, id,
+        new WorksheetChange(Optional.ofNullable(body.title()), body.cells(), Optional.ofNullable(body.version())));
+    // In the background: the save is answered at once, and the learner's next run starts from what this restores.
+    Thread.ofVirtual().name("prepare-", 0).start(() -> prepare(owner, id));
+    return WorksheetView.of(saved);
+  }
+
+  private void prepare(String owner, String worksheetId) {
+    try {
+      runner.prepareRun(owner, worksheetId);
+    } catch (RuntimeException e) {
+      // Only a remote sql-runner fails here (it is unreachable); the next run says so if it lasts.
+      log.debug("Could not prepare worksheet {} for its next run: {}", worksheetId, e.getMessage());
+    }
   }
 
   @DeleteMapping("/api/v1/worksheets/{id}")

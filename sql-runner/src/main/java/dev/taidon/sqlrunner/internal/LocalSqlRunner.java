@@ -79,6 +79,8 @@ final class LocalSqlRunner implements SqlRunner {
   static final Duration REOPEN_AFTER = Duration.ofSeconds(5);
   /** What a restore is taken to cost before one was measured, in milliseconds. */
   static final double INITIAL_RESTORE_MILLIS = 60;
+  /** How long a run waits for a preparation of its sandbox that is in progress. */
+  static final Duration PREPARATION_PATIENCE = Duration.ofSeconds(30);
   /** What publishing a step is taken to cost before one was measured, in milliseconds. */
   static final double INITIAL_PUBLISH_MILLIS = 20;
   /** The weight of the latest measurement in the running estimates of what a restore and a publish cost. */
@@ -285,16 +287,38 @@ final class LocalSqlRunner implements SqlRunner {
 
   /** The worksheet's sandbox, hot and with its permit held; released by {@link #release}. */
   private SandboxSlot acquire(String owner, OwnerKind kind, String worksheetId, Supplier<StateId> creationState) {
-    SandboxSlot slot;
-    synchronized (ownerLocks.computeIfAbsent(owner, key -> new Object())) {
-      slot = assigned(owner, worksheetId).orElseGet(() -> assign(owner, kind, worksheetId, creationState));
-      if (!slot.permit.tryAcquire()) {
-        throw new TaidonException(ErrorCode.CONFLICT, "a run of this worksheet is in progress: wait for it to end"
-            + " or cancel it");
+    while (true) {
+      SandboxSlot slot;
+      synchronized (ownerLocks.computeIfAbsent(owner, key -> new Object())) {
+        slot = assigned(owner, worksheetId).orElseGet(() -> assign(owner, kind, worksheetId, creationState));
+        if (slot.permit.tryAcquire()) {
+          slot.lastUsedNanos = System.nanoTime();
+          return slot;
+        }
+        if (!slot.preparing) {
+          throw new TaidonException(ErrorCode.CONFLICT, "a run of this worksheet is in progress: wait for it to end"
+              + " or cancel it");
+        }
       }
+      awaitPreparation(slot);
     }
-    slot.lastUsedNanos = System.nanoTime();
-    return slot;
+  }
+
+  /**
+   * Waits, outside the owner's lock, until a preparation of the slot has ended (it takes a
+   * restore's time); the caller then takes the slot as if it had been free.
+   */
+  private static void awaitPreparation(SandboxSlot slot) {
+    try {
+      if (!slot.permit.tryAcquire(PREPARATION_PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new TaidonException(ErrorCode.CONFLICT, "the worksheet's sandbox is still being prepared after "
+            + PREPARATION_PATIENCE.toSeconds() + " s: try again");
+      }
+      slot.permit.release();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaidonException(ErrorCode.CONFLICT, "interrupted while the worksheet's sandbox was being prepared", e);
+    }
   }
 
   private Optional<SandboxSlot> assigned(String owner, String worksheetId) {
@@ -724,6 +748,13 @@ final class LocalSqlRunner implements SqlRunner {
       RunStore.StateContext context = slot.context(wanted.get(held)).orElse(base.context());
       ensureSession(slot, endpoint, context);
       continueAt(slot, context);
+      StateId prepared = slot.preparedRestore;
+      if (wanted.get(held).equals(prepared)) {
+        // Restored for this run when the cells were saved: the cells up to it came from the cache.
+        slot.preparedRestore = null;
+        metrics.tailFound(restoredTail(wanted, held));
+        return new Positioning(held, held, Optional.of(prepared), 0);
+      }
       metrics.tailFound(held == wanted.size() - 1 ? "sandbox_at_tail" : "sandbox_prefix");
       return new Positioning(held, 0, Optional.empty(), 0);
     }
@@ -731,11 +762,24 @@ final class LocalSqlRunner implements SqlRunner {
       throw new TaidonException(ErrorCode.NOT_FOUND, "the worksheet's base state " + base.state().shortForm()
           + "… is no longer cached, so the worksheet cannot be rebuilt; start a new worksheet from a dataset");
     }
+    long restoreNanos = restore(slot, wanted.get(cached), cached == 0, base);
+    metrics.tailFound(restoredTail(wanted, cached));
+    return new Positioning(cached, cached, Optional.of(wanted.get(cached)), restoreNanos);
+  }
+
+  private static String restoredTail(List<StateId> wanted, int restored) {
+    return restored == wanted.size() - 1 ? "cache_tail" : restored == 0 ? "base_only" : "cache_prefix";
+  }
+
+  /**
+   * Restores the slot's sandbox to {@code state} and opens a session continuing from it; returns
+   * how long that took, which the running estimate of a restore's cost learns from.
+   */
+  private long restore(SandboxSlot slot, StateId state, boolean isBase, Base base) {
     long started = System.nanoTime();
-    StateId state = wanted.get(cached);
     slot.closeSession();
     envManager.resetSandbox(slot.id, state);
-    RunStore.StateContext context = cached == 0 ? base.context() : store.context(state).orElse(base.context());
+    RunStore.StateContext context = isBase ? base.context() : store.context(state).orElse(base.context());
     SandboxEndpoint reopened = reopen(slot);
     ensureSession(slot, reopened, context);
     slot.session.applySettings(Map.of(), context.settings());
@@ -745,8 +789,49 @@ final class LocalSqlRunner implements SqlRunner {
     long restoreNanos = System.nanoTime() - started;
     metrics.restored(restoreNanos);
     restoreMillis = COST_ESTIMATE_WEIGHT * millis(restoreNanos) + (1 - COST_ESTIMATE_WEIGHT) * restoreMillis;
-    metrics.tailFound(cached == wanted.size() - 1 ? "cache_tail" : cached == 0 ? "base_only" : "cache_prefix");
-    return new Positioning(cached, cached, Optional.of(state), restoreNanos);
+    return restoreNanos;
+  }
+
+  @Override
+  public void prepareRun(String owner, String worksheetId) {
+    SandboxSlot slot;
+    synchronized (ownerLocks.computeIfAbsent(owner, key -> new Object())) {
+      slot = assigned(owner, worksheetId).orElse(null);
+      if (slot == null || !slot.permit.tryAcquire()) {
+        return;
+      }
+      slot.preparing = true;
+    }
+    try {
+      if (slot.sessionBound) {
+        // A transaction is open in the session: only a run may decide to give it up.
+        return;
+      }
+      Worksheet worksheet = worksheets.worksheet(owner, worksheetId);
+      if (worksheet.cells().isEmpty()) {
+        return;
+      }
+      Base base = base(owner, worksheet.base());
+      List<StateId> chain = chain(base, worksheet.cells());
+      // What a run through the last cell positions at: every state before its head.
+      List<StateId> wanted = chain.subList(0, chain.size() - 1);
+      int held = slot.positionIn(wanted);
+      int cached = held == wanted.size() - 1 ? -1 : cache.longestCachedPrefix(wanted);
+      if (cached < 0 || held >= 0 && (held >= cached || replayingIsCheaper(wanted, held, cached))) {
+        return;
+      }
+      restore(slot, wanted.get(cached), cached == 0, base);
+      slot.preparedRestore = wanted.get(cached);
+      metrics.prepared();
+    } catch (RuntimeException e) {
+      slot.unknown();
+      slot.closeSession();
+      log.info("Preparing the sandbox of worksheet {} of {} failed; its next run restores: {}", worksheetId, owner,
+          e.getMessage());
+    } finally {
+      slot.preparing = false;
+      release(slot);
+    }
   }
 
   /**

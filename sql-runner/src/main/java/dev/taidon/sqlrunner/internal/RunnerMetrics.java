@@ -43,6 +43,12 @@ final class RunnerMetrics {
         .tag("found", where).register(registry).increment();
   }
 
+  /** A worksheet's sandbox was restored when its cells were saved, ahead of its next run. */
+  void prepared() {
+    Counter.builder("taidon.runner.preparations").description("Sandboxes restored when a worksheet was saved, before"
+        + " the run that needs it").register(registry).increment();
+  }
+
   void restored(long nanos) {
     timer("taidon.runner.restore.duration", "Time to restore a sandbox to a cached state and reopen its session", null,
         null).record(Duration.ofNanos(nanos));

@@ -35,6 +35,13 @@ final class SandboxSlot {
   String nextTransactionId;
   /** The settings {@link #session} has SET, as far as known; null when unknown. */
   java.util.Map<String, String> sessionSettings;
+  /** Whether {@link #permit} is held by a preparation, which a run waits for, rather than by a run. */
+  volatile boolean preparing;
+  /**
+   * The state a preparation restored the sandbox to, while the sandbox still holds exactly that:
+   * the next run that starts from it reports it as restored.
+   */
+  StateId preparedRestore;
 
   SandboxSlot(SandboxId id, String owner) {
     this.id = id;
@@ -57,6 +64,7 @@ final class SandboxSlot {
 
   /** The sandbox now holds exactly {@code state}, reached by a restore or a step that wrote. */
   void at(StateId state, RunStore.StateContext context, boolean boundToSession) {
+    preparedRestore = null;
     equivalents.clear();
     contexts.clear();
     equivalents.add(state);
@@ -66,12 +74,14 @@ final class SandboxSlot {
 
   /** A step changed no data: the sandbox holds {@code state} as well as what it held. */
   void alsoAt(StateId state, RunStore.StateContext context) {
+    preparedRestore = null;
     equivalents.add(state);
     contexts.put(state, context);
   }
 
   /** Nobody knows what the sandbox holds (a statement was cancelled, a session was lost). */
   void unknown() {
+    preparedRestore = null;
     equivalents.clear();
     contexts.clear();
     sessionBound = false;
