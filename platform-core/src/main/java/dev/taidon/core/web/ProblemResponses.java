@@ -136,6 +136,10 @@ public class ProblemResponses {
       return Problems.response(Problems.of(Problems.codeForStatus(status),
           detail == null ? response.getBody().getTitle() : detail, Map.of()));
     }
+    if (isControlDatabaseUnavailable(error)) {
+      // Wrapped by a layer that does not translate it (a transaction that could not begin, say).
+      return controlDatabaseUnavailable(error);
+    }
     String incident = UUID.randomUUID().toString();
     log.error("unexpected error, incident {}", incident, error);
     return Problems.response(Problems.of(ErrorCode.INTERNAL,
