@@ -18,11 +18,9 @@ import dev.taidon.core.remote.RemoteRoleClient;
 import dev.taidon.idp.Identity;
 import dev.taidon.pg.UnixSocketJdbc;
 import dev.taidon.testkit.Await;
-import dev.taidon.testkit.ServerProcess;
-import dev.taidon.testkit.TestDirectories;
+import dev.taidon.testkit.PlatformPerClass;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -30,10 +28,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
@@ -46,24 +42,10 @@ import tools.jackson.databind.JsonNode;
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class AuthIT {
   static final String TOKEN = "auth-internal-token-0123456789abcdefg";
-  private static Path base;
-  private static ServerProcess server;
 
-  @BeforeAll
-  static void start() {
-    base = TestDirectories.create("auth");
-    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
-        "--internal-token=" + TOKEN, "--taidon.sandbox.pool-size=0", "--taidon.auth.anonymous-idle=6s",
-        "--taidon.profile.upkeep-interval=300ms"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    TestDirectories.delete(base);
-  }
+  @RegisterExtension
+  static final PlatformPerClass platform = new PlatformPerClass("auth", "--internal-token=" + TOKEN,
+      "--taidon.sandbox.pool-size=0", "--taidon.auth.anonymous-idle=6s", "--taidon.profile.upkeep-interval=300ms");
 
   private static JsonNode signIn() {
     HttpResponse<String> response = post("/api/v1/auth/anonymous", "");
@@ -72,16 +54,17 @@ class AuthIT {
   }
 
   private static HttpResponse<String> post(String path, String body) {
-    return server.send(HttpRequest.newBuilder(server.baseUrl().resolve(path)).header("Content-Type", "application/json")
+    return platform.server().send(HttpRequest.newBuilder(platform.server().baseUrl().resolve(path))
+        .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
   private static HttpResponse<String> me(String token) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/me")).GET();
+    HttpRequest.Builder request = HttpRequest.newBuilder(platform.server().baseUrl().resolve("/api/v1/me")).GET();
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
-    return server.send(request.build());
+    return platform.server().send(request.build());
   }
 
   private static String refreshBody(String refreshToken) {
@@ -109,7 +92,7 @@ class AuthIT {
     assertProblem(response, 401, "unauthenticated");
     assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"taidon\"");
     assertThat(response.body()).contains("POST /api/v1/auth/anonymous");
-    assertThat(server.get("/actuator/prometheus").body()).as("refusals are counted")
+    assertThat(platform.server().get("/actuator/prometheus").body()).as("refusals are counted")
         .containsPattern("taidon_gateway_auth_rejected_total\\{[^}]*reason=\"missing\"[^}]*} [1-9]");
   }
 
@@ -138,7 +121,7 @@ class AuthIT {
     // alg=none, and HMAC keyed with the server's public key (algorithm confusion).
     assertProblem(me(new PlainJWT(claims).serialize()), 401, "unauthenticated");
     SignedJWT hmac = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(), claims);
-    hmac.sign(new MACSigner(server.get("/api/v1/auth/jwks").body().repeat(2).getBytes()));
+    hmac.sign(new MACSigner(platform.server().get("/api/v1/auth/jwks").body().repeat(2).getBytes()));
     assertProblem(me(hmac.serialize()), 401, "unauthenticated");
   }
 
@@ -192,12 +175,12 @@ class AuthIT {
   void rotatingTheSigningKeySignsNobodyOut() throws Exception {
     String before = signIn().path("accessToken").asString();
     new RemoteRoleClient(PlatformScenario.JSON, TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(30))
-        .proxy(Identity.class, "idp", server.baseUrl()).rotateSigningKey();
+        .proxy(Identity.class, "idp", platform.server().baseUrl()).rotateSigningKey();
     String after = signIn().path("accessToken").asString();
     assertThat(SignedJWT.parse(after).getHeader().getKeyID()).isNotEqualTo(SignedJWT.parse(before).getHeader().getKeyID());
     assertThat(me(before).statusCode()).as("a token signed before the rotation").isEqualTo(200);
     assertThat(me(after).statusCode()).as("a token signed after the rotation").isEqualTo(200);
-    assertThat(PlatformScenario.JSON.readTree(server.get("/api/v1/auth/jwks").body()).path("keys").size())
+    assertThat(PlatformScenario.JSON.readTree(platform.server().get("/api/v1/auth/jwks").body()).path("keys").size())
         .isGreaterThanOrEqualTo(2);
   }
 
@@ -226,7 +209,8 @@ class AuthIT {
   @Test
   void anAnonymousLearnerWhoRegistersKeepsTheirAccountAndSoEverythingTheyMade() {
     JsonNode anonymous = signIn();
-    HttpResponse<String> registered = server.send(HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/auth/register"))
+    HttpResponse<String> registered = platform.server().send(HttpRequest.newBuilder(platform.server().baseUrl()
+        .resolve("/api/v1/auth/register"))
         .header("Content-Type", "application/json")
         .header("Authorization", "Bearer " + anonymous.path("accessToken").asString())
         .POST(HttpRequest.BodyPublishers.ofString(credentials(uniqueEmail(), "another long passphrase"))).build());
@@ -290,20 +274,20 @@ class AuthIT {
   void anAnonymousAccountNotSeenForItsIdleTimeExpiresWithItsSandboxesWorksheetsAndShares() throws Exception {
     JsonNode grant = signIn();
     String accountId = grant.at("/user/id").asString();
-    Learner learner = Learner.withToken(server, grant.path("accessToken").asString(), accountId);
+    Learner learner = Learner.withToken(platform.server(), grant.path("accessToken").asString(), accountId);
     String worksheet = learner.worksheet(null);
     String share = Learner.json(learner.post("/api/v1/worksheets/" + worksheet + "/shares", ""), 201).path("token")
         .asString();
     dev.taidon.envmanager.EnvManager envManager = new RemoteRoleClient(PlatformScenario.JSON, TOKEN,
         Duration.ofSeconds(2), Duration.ofSeconds(30)).proxy(dev.taidon.envmanager.EnvManager.class, "env-manager",
-        server.baseUrl());
+        platform.server().baseUrl());
     envManager.createSandbox(accountId, dev.taidon.envmanager.OwnerKind.ANONYMOUS, envManager.rootState());
     Await.until("the idle anonymous account to expire", Duration.ofSeconds(30),
         () -> me(grant.path("accessToken").asString()).statusCode() != 200, () -> me(grant.path("accessToken").asString()).body());
     assertThat(envManager.sandboxesOf(accountId)).as("its sandboxes went with it").isEmpty();
-    assertProblem(Learner.anonymous(server).get("/api/v1/shares/" + share), 404, "not-found");
+    assertProblem(Learner.anonymous(platform.server()).get("/api/v1/shares/" + share), 404, "not-found");
     try (Connection connection = DriverManager.getConnection(
-            UnixSocketJdbc.url(base.resolve("data/run/control-db"), "taidon"), "postgres", "");
+            UnixSocketJdbc.url(platform.data().resolve("run/control-db"), "taidon"), "postgres", "");
         Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("SELECT (SELECT count(*) FROM user_profile.share WHERE owner = '"
             + accountId + "') + (SELECT count(*) FROM user_profile.worksheet WHERE owner = '" + accountId + "')")) {
@@ -322,7 +306,7 @@ class AuthIT {
 
   private static ECKey serverKey(String kid) throws Exception {
     try (Connection connection = DriverManager.getConnection(
-            UnixSocketJdbc.url(base.resolve("data/run/control-db"), "taidon"), "postgres", "");
+            UnixSocketJdbc.url(platform.data().resolve("run/control-db"), "taidon"), "postgres", "");
         Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("SELECT jwk FROM idp.signing_key WHERE kid = '" + kid + "'")) {
       rs.next();

@@ -3,20 +3,18 @@ package dev.taidon.server;
 import static dev.taidon.server.PlatformScenario.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taidon.testkit.ServerProcess;
-import dev.taidon.testkit.TestDirectories;
+import dev.taidon.testkit.PlatformPerClass;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -27,8 +25,10 @@ import org.yaml.snakeyaml.Yaml;
  */
 class AuthorizationMatrixIT {
   private static final Set<String> METHODS = Set.of("get", "post", "put", "delete", "patch");
-  private static Path base;
-  private static ServerProcess server;
+
+  @RegisterExtension
+  static final PlatformPerClass platform = new PlatformPerClass("authz", "--taidon.sandbox.pool-size=0",
+      "--taidon.runner.prebuild-datasets=false");
   private static Learner owner;
   private static Learner stranger;
   private static String worksheet;
@@ -44,23 +44,12 @@ class AuthorizationMatrixIT {
 
   @BeforeAll
   static void start() {
-    base = TestDirectories.create("authz");
-    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
-        "--taidon.sandbox.pool-size=0", "--taidon.runner.prebuild-datasets=false"));
-    owner = Learner.anonymous(server);
-    stranger = Learner.anonymous(server);
+    owner = Learner.anonymous(platform.server());
+    stranger = Learner.anonymous(platform.server());
     worksheet = owner.worksheet(null);
     owner.cells(worksheet, "c1", "CREATE TABLE mine (x int)");
     runId = owner.run(worksheet, "c1").path("runId").asString();
     shareToken = Learner.json(owner.post("/api/v1/worksheets/" + worksheet + "/shares", ""), 201).path("token").asString();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    TestDirectories.delete(base);
   }
 
   @SuppressWarnings("unchecked")
@@ -91,7 +80,7 @@ class AuthorizationMatrixIT {
       case "PUT" -> "{\"cells\":[]}";
       default -> null;
     };
-    HttpRequest.Builder request = HttpRequest.newBuilder(server.baseUrl().resolve(concrete(operation.path())))
+    HttpRequest.Builder request = HttpRequest.newBuilder(platform.server().baseUrl().resolve(concrete(operation.path())))
         .header("Content-Type", "application/json")
         .method(operation.method(), body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body));
@@ -108,10 +97,10 @@ class AuthorizationMatrixIT {
         .contains("POST /api/v1/worksheets/{id}/run", "GET /api/v1/me", "GET /api/v1/audit");
     String forged = owner.token().substring(0, owner.token().lastIndexOf('.') + 1) + "AAAA";
     for (Operation operation : protectedOperations) {
-      HttpResponse<String> missing = server.send(request(operation, null));
+      HttpResponse<String> missing = platform.server().send(request(operation, null));
       assertThat(missing.statusCode()).as("%s without a token: %s", operation, missing.body()).isEqualTo(401);
       assertProblem(missing, 401, "unauthenticated");
-      HttpResponse<String> tampered = server.send(request(operation, forged));
+      HttpResponse<String> tampered = platform.server().send(request(operation, forged));
       assertThat(tampered.statusCode()).as("%s with a forged signature: %s", operation, tampered.body()).isEqualTo(401);
     }
   }
@@ -122,7 +111,7 @@ class AuthorizationMatrixIT {
         .filter(operation -> operation.path().contains("{id}") || operation.path().contains("{runId}")).toList();
     assertThat(scoped).as("precondition").hasSizeGreaterThanOrEqualTo(8);
     for (Operation operation : scoped) {
-      HttpResponse<String> response = server.send(request(operation, stranger.token()));
+      HttpResponse<String> response = platform.server().send(request(operation, stranger.token()));
       assertThat(response.statusCode()).as("%s by another account: %s", operation, response.body()).isEqualTo(404);
       assertProblem(response, 404, "not-found");
     }
@@ -138,7 +127,7 @@ class AuthorizationMatrixIT {
         .filter(operation -> operation.path().startsWith("/api/v1/audit")).toList();
     assertThat(operatorOnly).hasSize(2);
     for (Operation operation : operatorOnly) {
-      assertProblem(server.send(request(operation, owner.token())), 403, "forbidden");
+      assertProblem(platform.server().send(request(operation, owner.token())), 403, "forbidden");
     }
   }
 }

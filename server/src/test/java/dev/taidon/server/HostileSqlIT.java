@@ -3,14 +3,12 @@ package dev.taidon.server;
 import static dev.taidon.server.Learner.lastStatements;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taidon.testkit.ServerProcess;
-import dev.taidon.testkit.TestDirectories;
-import java.nio.file.Path;
+import dev.taidon.testkit.PlatformPerClass;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,28 +19,17 @@ import tools.jackson.databind.JsonNode;
  * PostgreSQL's privileges or cut off by the runner's limits, and another learner's runs go on.
  */
 class HostileSqlIT {
-  private static Path base;
-  private static ServerProcess server;
+  @RegisterExtension
+  static final PlatformPerClass platform = new PlatformPerClass("hostile", "--taidon.sandbox.pool-size=0",
+      "--taidon.runner.anonymous-statement-timeout=1500ms", "--taidon.runner.prebuild-datasets=false",
+      "--taidon.gateway.account-rate=1000", "--taidon.gateway.account-burst=1000");
   private static Learner attacker;
   private static String worksheet;
 
   @BeforeAll
   static void start() {
-    base = TestDirectories.create("hostile");
-    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
-        "--taidon.sandbox.pool-size=0", "--taidon.runner.anonymous-statement-timeout=1500ms",
-        "--taidon.runner.prebuild-datasets=false", "--taidon.gateway.account-rate=1000",
-        "--taidon.gateway.account-burst=1000"));
-    attacker = Learner.anonymous(server);
+    attacker = Learner.anonymous(platform.server());
     worksheet = attacker.worksheet(null);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    TestDirectories.delete(base);
   }
 
   static List<Arguments> escapes() {
@@ -100,11 +87,11 @@ class HostileSqlIT {
 
   @Test
   void anotherLearnersRunsGoOnWhileOneBurnsItsTime() throws Exception {
-    Learner bystander = Learner.anonymous(server);
+    Learner bystander = Learner.anonymous(platform.server());
     String own = bystander.worksheet(null);
     bystander.cells(own, "warm", "SELECT 1", "calm", "CREATE TABLE calm AS SELECT 1 AS x; SELECT count(*) FROM calm");
     bystander.run(own, "warm");
-    Learner burner = Learner.anonymous(server);
+    Learner burner = Learner.anonymous(platform.server());
     String burning = burner.worksheet(null);
     burner.cells(burning, "burn", "DO $$ BEGIN LOOP END LOOP; END $$");
     try (Learner.LiveRun burn = burner.runLive(burning, "burn")) {

@@ -2,15 +2,11 @@ package dev.taidon.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taidon.testkit.ServerProcess;
-import dev.taidon.testkit.TestDirectories;
+import dev.taidon.testkit.PlatformPerClass;
 import dev.taidon.testkit.load.LoadDriver;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A small load in the suite: forty learners, anonymous and registered, working on dataset
@@ -18,28 +14,15 @@ import org.junit.jupiter.api.Test;
  * every intended error back as intended), never timing; `./taidon bench load` is the measured run.
  */
 class LoadSmokeIT {
-  private static Path base;
-  private static ServerProcess server;
-
-  @BeforeAll
-  static void start() {
-    base = TestDirectories.create("load");
-    // All learners come from one address here; a classroom behind one NAT would need the same.
-    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
-        "--taidon.gateway.address-rate=2000", "--taidon.gateway.address-burst=4000"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    TestDirectories.delete(base);
-  }
+  // All learners come from one address here; a classroom behind one NAT would need the same.
+  @RegisterExtension
+  static final PlatformPerClass platform = new PlatformPerClass("load", "--taidon.gateway.address-rate=2000",
+      "--taidon.gateway.address-burst=4000");
 
   @Test
   void fortyLearnersAtOnceGetEveryAnswerRight() throws Exception {
-    LoadDriver.Report report = LoadDriver.run(server.baseUrl(), new LoadDriver.Config(35, 5, Duration.ofSeconds(10),
+    LoadDriver.Report report = LoadDriver.run(platform.server().baseUrl(), new LoadDriver.Config(35, 5,
+        Duration.ofSeconds(10),
         Duration.ofSeconds(45), Duration.ofMillis(800), 7));
     assertThat(report.unexpected()).as("what went wrong").isEmpty();
     assertThat(report.unexpectedErrors()).isZero();
@@ -47,6 +30,7 @@ class LoadSmokeIT {
     assertThat(report.latencies().get(LoadDriver.Kind.RUN_AFTER_EDIT)).as("edits were replayed").isNotEmpty();
     assertThat(report.intendedErrors()).as("intended SQL errors came back as errors").isPositive();
     assertThat(report.requests()).isGreaterThan(400);
-    assertThat(server.get("/actuator/health/readiness").statusCode()).as("still ready after the load").isEqualTo(200);
+    assertThat(platform.server().get("/actuator/health/readiness").statusCode())
+        .as("still ready after the load").isEqualTo(200);
   }
 }

@@ -2,20 +2,17 @@ package dev.taidon.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taidon.testkit.ServerProcess;
-import dev.taidon.testkit.TestDirectories;
+import dev.taidon.testkit.PlatformPerClass;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 
@@ -25,23 +22,10 @@ import tools.jackson.databind.JsonNode;
  */
 class OpenApiIT {
   static final Path DOCUMENT = Path.of("..", "docs", "api", "openapi.yaml");
-  private static Path base;
-  private static ServerProcess server;
 
-  @BeforeAll
-  static void start() {
-    base = TestDirectories.create("openapi");
-    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
-        "--taidon.sandbox.pool-size=0", "--management.endpoints.web.exposure.include=health,mappings"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    TestDirectories.delete(base);
-  }
+  @RegisterExtension
+  static final PlatformPerClass platform = new PlatformPerClass("openapi", "--taidon.sandbox.pool-size=0",
+      "--management.endpoints.web.exposure.include=health,mappings");
 
   @SuppressWarnings("unchecked")
   private static Set<String> documented() throws Exception {
@@ -54,7 +38,7 @@ class OpenApiIT {
   }
 
   private static Set<String> served() {
-    JsonNode mappings = PlatformScenario.JSON.readTree(server.get("/actuator/mappings").body());
+    JsonNode mappings = PlatformScenario.JSON.readTree(platform.server().get("/actuator/mappings").body());
     Set<String> operations = new TreeSet<>();
     collect(mappings, operations);
     return operations;
@@ -87,7 +71,8 @@ class OpenApiIT {
     for (String operation : documented()) {
       String[] parts = operation.split(" ");
       String path = parts[1].replaceAll("\\{[^}]+}", "sample");
-      HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.baseUrl().resolve(path))
+      HttpResponse<String> response = platform.server().send(HttpRequest.newBuilder(platform.server().baseUrl()
+          .resolve(path))
           .header("Content-Type", "application/json")
           .method(parts[0], parts[0].equals("GET") ? HttpRequest.BodyPublishers.noBody()
               : HttpRequest.BodyPublishers.ofString("{}")).build());

@@ -5,23 +5,20 @@ import static dev.taidon.server.Learner.lastStatements;
 import static dev.taidon.server.PlatformScenario.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taidon.testkit.ServerProcess;
-import dev.taidon.testkit.TestDirectories;
+import dev.taidon.testkit.PlatformPerClass;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,24 +27,10 @@ import tools.jackson.databind.JsonNode;
  * scripts and hostile uploads get errors that name the file and the line or the limit.
  */
 class ProjectIT {
-  private static Path base;
-  private static ServerProcess server;
-
-  @BeforeAll
-  static void start() {
-    base = TestDirectories.create("projects");
-    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
-        "--taidon.sandbox.pool-size=0", "--taidon.runner.prebuild-datasets=false",
-        "--taidon.projects.max-files=20", "--taidon.projects.max-total-size=4MB", "--taidon.projects.max-file-size=2MB"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    TestDirectories.delete(base);
-  }
+  @RegisterExtension
+  static final PlatformPerClass platform = new PlatformPerClass("projects", "--taidon.sandbox.pool-size=0",
+      "--taidon.runner.prebuild-datasets=false", "--taidon.projects.max-files=20",
+      "--taidon.projects.max-total-size=4MB", "--taidon.projects.max-file-size=2MB");
 
   static Map<String, String> shop() {
     Map<String, String> files = new LinkedHashMap<>();
@@ -78,7 +61,7 @@ class ProjectIT {
 
   @Test
   void aProjectsScriptsRunAsWrittenAndAWorksheetStartsInTheDatabaseTheyEndedIn() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     JsonNode project = json(learner.post("/api/v1/projects", upload("shop", shop())), 201);
     String id = project.path("id").asString();
     assertThat(project.path("files").valueStream().map(JsonNode::asString).toList()).as("by path in byte order")
@@ -110,7 +93,7 @@ class ProjectIT {
 
   @Test
   void aManifestOrdersTheStepsAndNamesTheTests() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     Map<String, String> files = new LinkedHashMap<>();
     files.put("taidon.yaml", "name: ordered\nsteps: [b/second.sql, a/first.sql]\ntests: [checks/t.sql]\n");
     files.put("a/first.sql", "INSERT INTO log VALUES ('first');\n");
@@ -123,7 +106,7 @@ class ProjectIT {
 
   @Test
   void aFailingScriptIsReportedWithItsFileAndLine() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     Map<String, String> files = new LinkedHashMap<>();
     files.put("init/01.sql", "CREATE TABLE t (x int);\n");
     files.put("seed/01.sql", "INSERT INTO t VALUES (1);\n\\i lib/broken.sql\n");
@@ -155,7 +138,7 @@ class ProjectIT {
 
   @Test
   void aZipArchiveIsUnpackedWithinTheLimitsAndHostileArchivesAreRefused() throws IOException {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     Map<String, byte[]> entries = new LinkedHashMap<>();
     shop().forEach((path, content) -> entries.put("shop-main/" + path, content.getBytes(StandardCharsets.UTF_8)));
     JsonNode project = json(uploadZip(learner, "zipped", zip(entries)), 201);
@@ -182,7 +165,7 @@ class ProjectIT {
 
   @Test
   void brokenFileListsAreRefusedNamingTheFile() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     for (String path : List.of("/abs.sql", "a/../b.sql", "a//b.sql", "a\\b.sql", "", "x".repeat(300))) {
       JsonNode problem = assertProblem(learner.post("/api/v1/projects", upload("bad", Map.of(path, "SELECT 1;"))), 400,
           "invalid-argument");
@@ -200,8 +183,8 @@ class ProjectIT {
 
   @Test
   void anotherAccountsProjectDoesNotExistForThem() {
-    Learner owner = Learner.anonymous(server);
-    Learner stranger = Learner.anonymous(server);
+    Learner owner = Learner.anonymous(platform.server());
+    Learner stranger = Learner.anonymous(platform.server());
     String id = json(owner.post("/api/v1/projects", upload("mine", shop())), 201).path("id").asString();
     assertProblem(stranger.get("/api/v1/projects/" + id), 404, "not-found");
     assertProblem(stranger.get("/api/v1/projects/" + id + "/files"), 404, "not-found");
@@ -213,7 +196,8 @@ class ProjectIT {
   }
 
   private static HttpResponse<String> uploadZip(Learner learner, String name, byte[] archive) {
-    return server.send(HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/projects?name=" + name))
+    return platform.server().send(HttpRequest.newBuilder(platform.server().baseUrl()
+        .resolve("/api/v1/projects?name=" + name))
         .header("Authorization", "Bearer " + learner.token()).header("Content-Type", "application/zip")
         .POST(HttpRequest.BodyPublishers.ofByteArray(archive)).build());
   }

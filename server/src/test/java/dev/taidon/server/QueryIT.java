@@ -8,10 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taidon.pg.UnixSocketJdbc;
 import dev.taidon.testkit.Await;
-import dev.taidon.testkit.ServerProcess;
-import dev.taidon.testkit.TestDirectories;
+import dev.taidon.testkit.PlatformPerClass;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,9 +17,8 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -30,25 +27,11 @@ import tools.jackson.databind.JsonNode;
  * cancellable and recorded like runs.
  */
 class QueryIT {
-  private static Path base;
-  private static ServerProcess server;
-
-  @BeforeAll
-  static void start() {
-    base = TestDirectories.create("query");
-    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
-        "--taidon.sandbox.pool-size=0", "--taidon.runner.prebuild-datasets=false",
-        "--taidon.runner.anonymous-statement-timeout=1500ms", "--taidon.runner.anonymous-max-rows=100",
-        "--taidon.gateway.account-burst=1000", "--taidon.gateway.account-rate=1000"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    TestDirectories.delete(base);
-  }
+  @RegisterExtension
+  static final PlatformPerClass platform = new PlatformPerClass("query", "--taidon.sandbox.pool-size=0",
+      "--taidon.runner.prebuild-datasets=false", "--taidon.runner.anonymous-statement-timeout=1500ms",
+      "--taidon.runner.anonymous-max-rows=100", "--taidon.gateway.account-burst=1000",
+      "--taidon.gateway.account-rate=1000");
 
   /** A worksheet whose cells build up and then change a table; returns its id. */
   private static String numbers(Learner learner) {
@@ -65,7 +48,7 @@ class QueryIT {
 
   @Test
   void aQuerySeesTheStateAfterItsCellAndNoLaterCell() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = numbers(learner);
     assertThat(lastStatements(learner.run(worksheet, "count")).get(0).path("rows").get(0).toString())
         .isEqualTo("[\"2\",\"5\"]");
@@ -99,7 +82,7 @@ class QueryIT {
 
   @Test
   void theStreamCarriesTheRunsEventsWithTheQueryAsItsLastStep() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = numbers(learner);
     List<JsonNode> events = learner.queryStreaming(worksheet, "more", "SELECT x FROM t ORDER BY x; \\echo done");
     assertThat(events.getFirst().path("event").asString()).isEqualTo("run");
@@ -117,7 +100,7 @@ class QueryIT {
 
   @Test
   void writesFailWithSqlstate25006AndLeaveNoTrace() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = numbers(learner);
     learner.run(worksheet, "count");
     Map<String, String> refusedByPostgres = new java.util.LinkedHashMap<>();
@@ -152,7 +135,7 @@ class QueryIT {
 
   @Test
   void whatOutlivesTheRollbackMakesTheNextRunRebuildTheState() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = numbers(learner);
     learner.run(worksheet, "count");
     for (String trace : List.of("SELECT txid_current()", "SELECT pg_advisory_lock(7)", "PREPARE p AS SELECT 1")) {
@@ -168,7 +151,7 @@ class QueryIT {
 
   @Test
   void transactionControlAndSessionChangingMetaCommandsAreRefusedUpFront() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = numbers(learner);
     learner.run(worksheet, "count");
     String path = "/api/v1/worksheets/" + worksheet + "/query";
@@ -191,7 +174,7 @@ class QueryIT {
 
   @Test
   void aStateInsideATransactionTheCellsLeftOpenCannotBeQueried() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "open", "CREATE TABLE t (x int); BEGIN; INSERT INTO t VALUES (1);", "close", "COMMIT",
         "count", "SELECT count(*) FROM t");
@@ -206,7 +189,7 @@ class QueryIT {
 
   @Test
   void aCellThatEndsItsSessionLeavesNoStateToQuery() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "bye", "SELECT pg_terminate_backend(pg_backend_pid())");
     JsonNode query = learner.query(worksheet, "bye", "SELECT 1");
@@ -217,7 +200,7 @@ class QueryIT {
 
   @Test
   void aQueryIsHeldToTheOwnersLimitsAndCanBeCancelled() throws Exception {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = numbers(learner);
     JsonNode many = learner.query(worksheet, "fill", "SELECT i FROM generate_series(1, 5000) i");
     JsonNode statement = lastStatements(many).get(0);
@@ -247,8 +230,8 @@ class QueryIT {
 
   @Test
   void brokenAndForeignRequestsGetClearErrors() {
-    Learner learner = Learner.anonymous(server);
-    Learner stranger = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
+    Learner stranger = Learner.anonymous(platform.server());
     String worksheet = numbers(learner);
     String path = "/api/v1/worksheets/" + worksheet + "/query";
     assertProblem(learner.post(path, Map.of("at", "fill")), 400, "invalid-argument");
@@ -266,18 +249,18 @@ class QueryIT {
         404, "not-found");
     assertProblem(stranger.post(path, Learner.queryBody("fill", "SELECT 1")), 404, "not-found");
     assertProblem(stranger.post(path, Learner.queryBody(null, "SELECT 1")), 404, "not-found");
-    assertProblem(server.send(HttpRequest.newBuilder(server.baseUrl().resolve(path))
+    assertProblem(platform.server().send(HttpRequest.newBuilder(platform.server().baseUrl().resolve(path))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}"))
         .build()), 401, "unauthenticated");
   }
 
   @Test
   void aQueryIsRecordedAndAuditedLikeARun() throws Exception {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = numbers(learner);
     String runId = learner.query(worksheet, "fill", "SELECT 'recorded'").path("runId").asString();
     try (Connection control = DriverManager.getConnection(
-        UnixSocketJdbc.url(base.resolve("data/run/control-db"), "taidon"), "postgres", "")) {
+        UnixSocketJdbc.url(platform.data().resolve("run/control-db"), "taidon"), "postgres", "")) {
       Await.until("the query's record", Duration.ofSeconds(30), () -> recorded(control, runId).startsWith("query"),
           () -> recorded(control, runId));
       assertThat(recorded(control, runId)).isEqualTo("query fill succeeded 1");

@@ -4,13 +4,10 @@ import static dev.taidon.server.Learner.lastStatements;
 import static dev.taidon.server.Learner.modes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taidon.testkit.ServerProcess;
-import dev.taidon.testkit.TestDirectories;
-import java.nio.file.Path;
+import dev.taidon.testkit.PlatformPerClass;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,27 +15,12 @@ import tools.jackson.databind.JsonNode;
  * cost as much as a snapshot, so a slow cell is kept and quick cells are run again instead.
  */
 class ReplayPublishingIT {
-  private static Path base;
-  private static ServerProcess server;
-
-  @BeforeAll
-  static void start() {
-    base = TestDirectories.create("replay-publishing");
-    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
-        "--taidon.sandbox.pool-size=0"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    TestDirectories.delete(base);
-  }
+  @RegisterExtension
+  static final PlatformPerClass platform = new PlatformPerClass("replay-publishing", "--taidon.sandbox.pool-size=0");
 
   @Test
   void aSlowReplayedCellIsKeptAndQuickOnesAreRunAgainAfterAnEdit() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "slow", "CREATE TABLE numbers AS SELECT 1 AS n FROM pg_sleep(0.5)",
         "two", "INSERT INTO numbers VALUES (2)", "three", "INSERT INTO numbers VALUES (3)",

@@ -8,17 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taidon.testkit.Await;
 import dev.taidon.testkit.PrometheusText;
-import dev.taidon.testkit.ServerProcess;
-import dev.taidon.testkit.TestDirectories;
+import dev.taidon.testkit.PlatformPerClass;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,31 +23,16 @@ import tools.jackson.databind.JsonNode;
  * reuse, transactions across cells, cancellation, limits, exact values, error positions.
  */
 class RunnerIT {
-  private static Path base;
-  private static ServerProcess server;
-
-  @BeforeAll
-  static void start() {
-    base = TestDirectories.create("runner");
-    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
-        "--taidon.sandbox.pool-size=0", "--taidon.runner.anonymous-statement-timeout=1500ms",
-        "--taidon.runner.anonymous-max-rows=100",
-        // These tests say which steps come from the cache, so every replayed step must be in it;
-        // ReplayPublishingIT covers the default, which publishes replayed steps by their cost.
-        "--taidon.runner.replayed-step-publishing=every-step"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    TestDirectories.delete(base);
-  }
+  // These tests say which steps come from the cache, so every replayed step must be in it;
+  // ReplayPublishingIT covers the default, which publishes replayed steps by their cost.
+  @RegisterExtension
+  static final PlatformPerClass platform = new PlatformPerClass("runner", "--taidon.sandbox.pool-size=0",
+      "--taidon.runner.anonymous-statement-timeout=1500ms", "--taidon.runner.anonymous-max-rows=100",
+      "--taidon.runner.replayed-step-publishing=every-step");
 
   @Test
   void editingAnEarlierCellReplaysFromItAndOnlyFromIt() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     String[] cells = new String[12];
     cells[0] = "c0";
@@ -87,7 +69,7 @@ class RunnerIT {
 
   @Test
   void savingAnEditOfAnEarlierCellRestoresTheSandboxBeforeTheRunAsksForIt() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "c0", "CREATE TABLE t (n int)", "c1", "INSERT INTO t VALUES (1)",
         "c2", "INSERT INTO t VALUES (2)", "c3", "SELECT sum(n) FROM t");
@@ -111,7 +93,7 @@ class RunnerIT {
 
   @Test
   void aLearnerWhoSkipsAheadOverQuickCellsIsServedFromTheirSandboxRatherThanARestore() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "c0", "CREATE TABLE steps (n int)", "c1", "INSERT INTO steps VALUES (1)",
         "c2", "INSERT INTO steps VALUES (2)", "c3", "SELECT sum(n) FROM steps");
@@ -133,7 +115,7 @@ class RunnerIT {
 
   @Test
   void aTransactionMaySpanCellsAndPublishesNothingWhileOpen() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "open", "CREATE TABLE t (x int); BEGIN; INSERT INTO t VALUES (1);",
         "inside", "INSERT INTO t VALUES (2); SELECT count(*) FROM t;", "close", "COMMIT;", "after",
@@ -160,7 +142,7 @@ class RunnerIT {
 
   @Test
   void sessionSettingsACellSetsHoldForLaterCellsAlsoAfterARestore() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "setup", "CREATE SCHEMA lab; CREATE TABLE lab.t (x int); SET search_path = lab, public;",
         "fill", "INSERT INTO t VALUES (1)", "count", "SELECT count(*), current_setting('search_path') FROM t");
@@ -176,7 +158,7 @@ class RunnerIT {
 
   @Test
   void valuesTypesTagsNoticesAndPlansAreFaithful() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "types", """
         SELECT 9223372036854775807::bigint AS big, 12345678901234567890.000000001::numeric AS exact,
@@ -214,7 +196,7 @@ class RunnerIT {
 
   @Test
   void errorsPointAtTheirLineAndColumnInTheCellAndStopTheCell() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "bad", "SELECT 1;\n\n-- a comment\nSELECT 2,\n\n     nosuch + 1;\nSELECT 3;");
     JsonNode run = learner.run(worksheet, "bad");
@@ -239,7 +221,7 @@ class RunnerIT {
 
   @Test
   void rowsBeyondTheCapAreCountedButNotReturned() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "many", "SELECT i FROM generate_series(1, 100000) i");
     JsonNode statement = lastStatements(learner.run(worksheet, "many")).get(0);
@@ -250,7 +232,7 @@ class RunnerIT {
 
   @Test
   void aStatementPastItsTimeoutIsCancelledEvenIfTheLearnerRaisedTheSetting() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "slow", "SET statement_timeout = 0; SELECT pg_sleep(30);", "next", "SELECT 'alive'");
     JsonNode run = learner.run(worksheet, "slow");
@@ -272,7 +254,7 @@ class RunnerIT {
 
   @Test
   void aRunCanBeCancelledWhileItStreamsAndTheSandboxStaysUsable() throws Exception {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "sleepy", "SELECT 1; SELECT pg_sleep(1.2); SELECT pg_sleep(1.2); SELECT 2;", "next",
         "SELECT 'after cancel'");
@@ -295,7 +277,7 @@ class RunnerIT {
 
   @Test
   void aSecondRunOfTheSameWorksheetWaitsItsTurn() throws Exception {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "slow", "SELECT pg_sleep(1)");
     try (Learner.LiveRun first = learner.runLive(worksheet, "slow")) {
@@ -308,7 +290,7 @@ class RunnerIT {
 
   @Test
   void aDatasetComesVacuumedAndAnalyzedSoReadsDirtyNothingAndPlansHaveStatistics() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet("chinook");
     learner.cells(worksheet, "settled", """
         SELECT c.relname, c.relallvisible = c.relpages AS all_visible,
@@ -326,7 +308,7 @@ class RunnerIT {
 
   @Test
   void aDatasetWorksheetOpensInTheDatasetsDatabaseAndSchemaStatesAndResetWork() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet("clubdata");
     learner.cells(worksheet, "members", "SELECT count(*) FROM cd.members", "copy",
         "CREATE TABLE cd.notes (id int, body text);\nCOPY cd.notes FROM stdin;\n1\tfirst\n2\tsecond\n\\.\n",
@@ -366,7 +348,7 @@ class RunnerIT {
 
   @Test
   void theStreamCarriesTheSameContentAsTheDocument() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "one", "SELECT x, x * 2 AS twice FROM generate_series(1, 3) x; SELECT 'done'");
     List<JsonNode> events = learner.runStreaming(worksheet, "one");
@@ -378,7 +360,7 @@ class RunnerIT {
 
   @Test
   void brokenRequestsGetClearErrorsAndLoseNothing() {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "keep", "SELECT 1");
     assertProblem(learner.put("/api/v1/worksheets/" + worksheet,
@@ -408,8 +390,8 @@ class RunnerIT {
 
   @Test
   void everyWorksheetCallIsScopedToItsOwner() {
-    Learner owner = Learner.anonymous(server);
-    Learner stranger = Learner.anonymous(server);
+    Learner owner = Learner.anonymous(platform.server());
+    Learner stranger = Learner.anonymous(platform.server());
     String worksheet = owner.worksheet(null);
     owner.cells(worksheet, "mine", "CREATE TABLE secret (x int)");
     JsonNode run = owner.run(worksheet, "mine");
@@ -426,9 +408,9 @@ class RunnerIT {
         "not-found");
     assertThat(json(stranger.get("/api/v1/worksheets"), 200)).as("the stranger sees none of it").isEmpty();
     for (String unauthenticated : List.of(path, path + "/states", path + "/schema", "/api/v1/worksheets")) {
-      assertProblem(server.get(unauthenticated), 401, "unauthenticated");
+      assertProblem(platform.server().get(unauthenticated), 401, "unauthenticated");
     }
-    assertProblem(server.send(HttpRequest.newBuilder(server.baseUrl().resolve(path + "/run"))
+    assertProblem(platform.server().send(HttpRequest.newBuilder(platform.server().baseUrl().resolve(path + "/run"))
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"through\":\"mine\"}"))
         .build()), 401, "unauthenticated");
     assertThat(owner.post("/api/v1/worksheets", Map.of("base", Map.of("stateId", privateState))).statusCode())
@@ -438,16 +420,17 @@ class RunnerIT {
   }
 
   private static double preparations() {
-    return PrometheusText.sum(server.get("/actuator/prometheus").body(), "taidon_runner_preparations_total", "");
+    return PrometheusText.sum(platform.server().get("/actuator/prometheus").body(),
+        "taidon_runner_preparations_total", "");
   }
 
   private static double tails(String found) {
-    return PrometheusText.sum(server.get("/actuator/prometheus").body(), "taidon_runner_tails_total",
+    return PrometheusText.sum(platform.server().get("/actuator/prometheus").body(), "taidon_runner_tails_total",
         "found=\"" + found + "\"");
   }
 
   private static double counter(String name, String mode) {
-    return PrometheusText.sum(server.get("/actuator/prometheus").body(), name, "mode=\"" + mode + "\"");
+    return PrometheusText.sum(platform.server().get("/actuator/prometheus").body(), name, "mode=\"" + mode + "\"");
   }
 
 }

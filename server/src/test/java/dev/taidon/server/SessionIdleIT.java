@@ -3,39 +3,22 @@ package dev.taidon.server;
 import static dev.taidon.server.Learner.lastStatements;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taidon.testkit.ServerProcess;
-import dev.taidon.testkit.TestDirectories;
-import java.nio.file.Path;
+import dev.taidon.testkit.PlatformPerClass;
 import java.util.List;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** Sessions nobody uses are closed; what they held is rebuilt by replay on the next run. */
 class SessionIdleIT {
-  private static Path base;
-  private static ServerProcess server;
-
-  @BeforeAll
-  static void start() {
-    base = TestDirectories.create("session-idle");
-    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
-        "--taidon.sandbox.pool-size=0", "--taidon.runner.prebuild-datasets=false", "--taidon.runner.session-idle=1s"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    TestDirectories.delete(base);
-  }
+  @RegisterExtension
+  static final PlatformPerClass platform = new PlatformPerClass("session-idle", "--taidon.sandbox.pool-size=0",
+      "--taidon.runner.prebuild-datasets=false", "--taidon.runner.session-idle=1s");
 
   @Test
   void anIdleSessionIsClosedAndTheOpenTransactionItHeldIsReplayed() throws Exception {
-    Learner learner = Learner.anonymous(server);
+    Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);
     learner.cells(worksheet, "open", "CREATE TABLE t (x int); BEGIN; INSERT INTO t VALUES (1);", "count",
         "SELECT count(*) FROM t");

@@ -5,17 +5,14 @@ import static dev.taidon.server.Learner.lastStatements;
 import static dev.taidon.server.PlatformScenario.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taidon.testkit.ServerProcess;
-import dev.taidon.testkit.TestDirectories;
+import dev.taidon.testkit.PlatformPerClass;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -25,25 +22,11 @@ import tools.jackson.databind.JsonNode;
 class ShareIT {
   private static final int MAX_SHARES = 3;
   private static final int MAX_WORKSHEETS = 4;
-  private static Path base;
-  private static ServerProcess server;
 
-  @BeforeAll
-  static void start() {
-    base = TestDirectories.create("share");
-    server = ServerProcess.start(base.resolve("server.log"), List.of("--data-dir=" + base.resolve("data"),
-        "--taidon.sandbox.pool-size=0", "--taidon.profile.max-shares=" + MAX_SHARES,
-        "--taidon.profile.max-worksheets=" + MAX_WORKSHEETS, "--taidon.gateway.account-burst=1000",
-        "--taidon.gateway.account-rate=1000"));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (server != null) {
-      server.close();
-    }
-    TestDirectories.delete(base);
-  }
+  @RegisterExtension
+  static final PlatformPerClass platform = new PlatformPerClass("share", "--taidon.sandbox.pool-size=0",
+      "--taidon.profile.max-shares=" + MAX_SHARES, "--taidon.profile.max-worksheets=" + MAX_WORKSHEETS,
+      "--taidon.gateway.account-burst=1000", "--taidon.gateway.account-rate=1000");
 
   private static String share(Learner learner, String worksheet) {
     return json(learner.post("/api/v1/worksheets/" + worksheet + "/shares", ""), 201).path("token").asString();
@@ -51,7 +34,7 @@ class ShareIT {
 
   @Test
   void aShareOpensACopyThatReachesTheSameState() {
-    Learner owner = Learner.anonymous(server);
+    Learner owner = Learner.anonymous(platform.server());
     String worksheet = owner.worksheet("chinook");
     json(owner.put("/api/v1/worksheets/" + worksheet, Map.of("title", "Three albums", "cells", List.of(
         Map.of("id", "picks", "sql", "CREATE TABLE picks AS SELECT title FROM album ORDER BY album_id LIMIT 3"),
@@ -72,7 +55,7 @@ class ShareIT {
 
     // The original changes afterwards; the share does not.
     owner.cells(worksheet, "gone", "SELECT 1");
-    Learner reader = Learner.anonymous(server);
+    Learner reader = Learner.anonymous(platform.server());
     JsonNode read = json(reader.get("/api/v1/shares/" + token), 200);
     assertThat(read).isEqualTo(share);
 
@@ -98,9 +81,9 @@ class ShareIT {
 
   @Test
   void tokensCannotBeGuessedAndMalformedOnesAreNotFound() {
-    Learner owner = Learner.anonymous(server);
+    Learner owner = Learner.anonymous(platform.server());
     String token = share(owner, owner.worksheet(null));
-    Learner guesser = Learner.anonymous(server);
+    Learner guesser = Learner.anonymous(platform.server());
     byte[] random = new byte[24];
     new SecureRandom().nextBytes(random);
     char flipped = token.charAt(10) == 'A' ? 'B' : 'A';
@@ -115,15 +98,16 @@ class ShareIT {
       assertProblem(guesser.post("/api/v1/shares/" + guess + "/copy", ""), 404, "not-found");
     }
     assertThat(json(guesser.get("/api/v1/worksheets"), 200)).as("no guess made a worksheet").isEmpty();
-    assertProblem(server.get("/api/v1/shares/" + token), 401, "unauthenticated");
-    assertProblem(server.send(HttpRequest.newBuilder(server.baseUrl().resolve("/api/v1/shares/" + token + "/copy"))
+    assertProblem(platform.server().get("/api/v1/shares/" + token), 401, "unauthenticated");
+    assertProblem(platform.server().send(HttpRequest.newBuilder(platform.server().baseUrl()
+        .resolve("/api/v1/shares/" + token + "/copy"))
         .POST(HttpRequest.BodyPublishers.noBody()).build()), 401, "unauthenticated");
     assertThat(guesser.get("/api/v1/shares/" + token).statusCode()).as("the token itself works").isEqualTo(200);
   }
 
   @Test
   void onlyWorksheetsOthersCouldOpenCanBeShared() {
-    Learner owner = Learner.anonymous(server);
+    Learner owner = Learner.anonymous(platform.server());
     JsonNode project = json(owner.post("/api/v1/projects", Map.of("name", "mine", "files",
         List.of(Map.of("path", "init/01.sql", "content", "CREATE TABLE mine (x int);\n")))), 201);
     String onProject = json(owner.post("/api/v1/worksheets", Map.of("base", Map.of("project",
@@ -139,7 +123,7 @@ class ShareIT {
     assertThat(assertProblem(owner.post("/api/v1/worksheets/" + onState + "/shares", ""), 409, "conflict")
         .path("detail").asString()).contains("only you may read");
 
-    Learner stranger = Learner.anonymous(server);
+    Learner stranger = Learner.anonymous(platform.server());
     assertProblem(stranger.post("/api/v1/worksheets/" + empty + "/shares", ""), 404, "not-found");
     assertProblem(stranger.post("/api/v1/worksheets/ws-nope/shares", ""), 404, "not-found");
     assertThat(owner.post("/api/v1/worksheets/" + empty + "/shares", "").statusCode())
@@ -148,7 +132,7 @@ class ShareIT {
 
   @Test
   void sharesPerAccountAndTheCopiersWorksheetsAreCapped() {
-    Learner owner = Learner.anonymous(server);
+    Learner owner = Learner.anonymous(platform.server());
     String worksheet = owner.worksheet(null);
     owner.cells(worksheet, "c", "SELECT 1");
     String token = share(owner, worksheet);
@@ -159,11 +143,11 @@ class ShareIT {
         "quota-exceeded");
     assertThat(capped.path("detail").asString()).contains("max-shares");
     assertThat(capped.path("limit").asString()).isEqualTo("max-shares");
-    Learner other = Learner.anonymous(server);
+    Learner other = Learner.anonymous(platform.server());
     assertThat(other.post("/api/v1/worksheets/" + other.worksheet(null) + "/shares", "").statusCode())
         .as("another account's cap is its own").isEqualTo(201);
 
-    Learner copier = Learner.anonymous(server);
+    Learner copier = Learner.anonymous(platform.server());
     for (int i = 0; i < MAX_WORKSHEETS; i++) {
       json(copier.post("/api/v1/shares/" + token + "/copy", ""), 201);
     }
