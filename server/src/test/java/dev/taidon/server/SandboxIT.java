@@ -177,25 +177,6 @@ class SandboxIT {
   }
 
   @Test
-  void aStateManyLearnersOpenGetsAPoolOfItsOwn() throws Exception {
-    SandboxInfo author = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
-    StateId popular = envManager.rootState().child("popular lesson " + UUID.randomUUID(), "");
-    envManager.publishState(author.id(), new NewState(popular, Optional.of(envManager.rootState()),
-        Optional.of("popular"), 3, Optional.empty(), "public"));
-    envManager.deleteSandbox(author.id());
-    for (int i = 0; i < 2; i++) {
-      envManager.deleteSandbox(envManager.createSandbox(owner(), OwnerKind.ANONYMOUS, popular).id());
-    }
-    Await.until("a pool for the popular state", Duration.ofSeconds(30), () -> envManager.sandboxesOf("platform")
-        .stream().anyMatch(sandbox -> sandbox.state().equals(popular) && sandbox.presence() == Presence.HOT),
-        () -> envManager.sandboxesOf("platform"));
-    Instant asked = Instant.now();
-    SandboxInfo learner = envManager.createSandbox(owner(), OwnerKind.ANONYMOUS, popular);
-    assertThat(learner.createdAt()).as("handed out from the pool").isBefore(asked);
-    envManager.deleteSandbox(learner.id());
-  }
-
-  @Test
   void quotasCapSandboxesPerAccountAndKeepOnlyTheAllowedNumberHot() {
     String owner = owner();
     StateId root = envManager.rootState();

@@ -3,6 +3,7 @@ package dev.taidon.envmanager.internal;
 import dev.taidon.auditlog.AuditEvent;
 import dev.taidon.auditlog.AuditLog;
 import dev.taidon.core.ErrorCode;
+import dev.taidon.core.LazyCommit;
 import dev.taidon.core.TaidonException;
 import dev.taidon.envmanager.EngineInfo;
 import dev.taidon.envmanager.EnvManager;
@@ -117,16 +118,7 @@ final class SandboxManager implements EnvManager {
     demand.computeIfAbsent(state, key -> new java.util.concurrent.atomic.LongAdder()).increment();
     Optional<SandboxId> pooled = claimFromPool(owner, kind, state);
     if (pooled.isPresent()) {
-      background.execute(() -> {
-        // Not at once: a refill clones and starts a server, which would compete for the cores with
-        // the first connection of the learner who just took the sandbox.
-        try {
-          Thread.sleep(POOL_REFILL_DELAY);
-        } catch (InterruptedException e) {
-          return;
-        }
-        refillPoolQuietly();
-      });
+      refillSoon();
       // Already hot, unless its server died in the pool; either way it is the owner's now.
       touched.remove(pooled.get());
       open(pooled.get(), true);
@@ -153,8 +145,28 @@ final class SandboxManager implements EnvManager {
       deleteSandbox(id);
       throw e;
     }
+    if (pooledStates().contains(state)) {
+      // Asked for often enough to deserve a pool: the next learner need not wait for upkeep.
+      refillSoon();
+    }
     audit("sandbox.created", owner, id, Map.of("state", state.hex(), "fromPool", "false"));
     return describeSandbox(id);
+  }
+
+  /**
+   * Tops the pool up {@link #POOL_REFILL_DELAY} from now, not at once: a refill clones and starts a
+   * server, which would compete for the cores with the first connection of the learner who just
+   * got a sandbox.
+   */
+  private void refillSoon() {
+    background.execute(() -> {
+      try {
+        Thread.sleep(POOL_REFILL_DELAY);
+      } catch (InterruptedException e) {
+        return;
+      }
+      refillPoolQuietly();
+    });
   }
 
   private Optional<SandboxId> claimFromPool(String owner, OwnerKind kind, StateId state) {
@@ -293,7 +305,10 @@ final class SandboxManager implements EnvManager {
     withLock(id, () -> {
       row(id);
       runtime.snapshot(id, state);
-      jdbc.sql("UPDATE env_manager.sandbox SET state_id = ? WHERE id = ?").params(state.id().hex(), id.value()).update();
+      // Lazily: the state a sandbox is recreated from when cold; an older one after a crash of the
+      // control database is still a state of the worksheet's chain, and the runner positions anew.
+      jdbc.sql("UPDATE env_manager.sandbox SET state_id = ? WHERE id = ? " + LazyCommit.RETURNING)
+          .params(state.id().hex(), id.value()).query(String.class).list();
       return null;
     });
   }

@@ -1,6 +1,7 @@
 package dev.taidon.snapshotcache.internal;
 
 import dev.taidon.core.ErrorCode;
+import dev.taidon.core.LazyCommit;
 import dev.taidon.core.TaidonException;
 import dev.taidon.snapshotcache.NewState;
 import dev.taidon.snapshotcache.SnapshotCache;
@@ -97,13 +98,17 @@ final class StateCache implements SnapshotCache, Snapshots {
   private void publishTimed(Path workspace, NewState state) {
     makeRoom();
     boolean stored = store.publish(workspace, state.id());
+    // Committed lazily: on btrfs a flush right after a snapshot waits for the snapshot's whole
+    // transaction (3-10 ms). A row lost with the control database leaves a snapshot without a row,
+    // which publishing the state again adopts and a restart's reconciliation removes.
     jdbc.sql("""
             INSERT INTO snapshot_cache.state (id, parent_id, step_digest, snapshot, backend, build_cost_ms, owner, visibility)
             VALUES (?, ?, ?, true, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET snapshot = true, backend = excluded.backend, last_used_at = now()""")
+            ON CONFLICT (id) DO UPDATE SET snapshot = true, backend = excluded.backend, last_used_at = now()
+            """ + LazyCommit.RETURNING)
         .params(state.id().hex(), state.parent().map(StateId::hex).orElse(null), state.stepDigest().orElse(null),
             store.backend().configName(), state.buildCostMillis(), state.owner().orElse(null), state.visibility())
-        .update();
+        .query(String.class).list();
     if (stored) {
       sizer.execute(() -> measure(state.id()));
     }

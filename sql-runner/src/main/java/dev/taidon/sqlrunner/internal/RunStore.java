@@ -1,5 +1,6 @@
 package dev.taidon.sqlrunner.internal;
 
+import dev.taidon.core.LazyCommit;
 import dev.taidon.snapshotcache.StateId;
 import java.util.Map;
 import java.util.Optional;
@@ -41,11 +42,10 @@ final class RunStore {
    * the whole record again.
    */
   void started(RunIdentity run) {
-    // set_config(..., true) holds for this statement's own transaction, whose commit follows it.
     jdbc.sql("""
             INSERT INTO sql_runner.run (id, kind, owner, worksheet_id, through_cell, head_state)
             VALUES (?, ?, ?, ?, ?, ?)
-            RETURNING set_config('synchronous_commit', 'off', true)""")
+            """ + LazyCommit.RETURNING)
         .params(run.runId(), run.kind(), run.owner(), run.worksheetId(), run.throughCell(), run.headState().hex())
         .query(String.class).single();
   }
@@ -73,11 +73,18 @@ final class RunStore {
         .update();
   }
 
+  /**
+   * Records what a session needs at a state before the state is published, committed lazily: the
+   * state's own row is committed after it, and the WAL keeps that order, so a state row never
+   * survives a crash without its context.
+   */
   void saveContext(StateId state, StateContext context) {
     jdbc.sql("""
             INSERT INTO sql_runner.state_context (state_id, database, settings) VALUES (?, ?, ?::jsonb)
-            ON CONFLICT (state_id) DO NOTHING""")
-        .params(state.hex(), context.database(), json.writeValueAsString(context.settings())).update();
+            ON CONFLICT (state_id) DO NOTHING
+            """ + LazyCommit.RETURNING)
+        .params(state.hex(), context.database(), json.writeValueAsString(context.settings()))
+        .query(String.class).list();
   }
 
   Optional<StateContext> context(StateId state) {

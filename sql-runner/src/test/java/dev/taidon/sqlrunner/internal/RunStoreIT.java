@@ -72,6 +72,19 @@ class RunStoreIT {
   }
 
   @Test
+  void aStatesContextIsSavedOnceAndReadBack() {
+    StateId state = new StateId("c".repeat(60) + UUID.randomUUID().toString().substring(0, 4).replace("-", "0"));
+    RunStore.StateContext context = new RunStore.StateContext("chinook", Map.of("search_path", "lab, public"));
+
+    store.saveContext(state, context);
+    store.saveContext(state, new RunStore.StateContext("other", Map.of()));
+
+    assertThat(store.context(state)).as("the context of a state: the first saved stays").contains(context);
+    assertThat(jdbc.sql("SHOW synchronous_commit").query(String.class).single())
+        .as("synchronous_commit after a lazily committed context").isEqualTo("on");
+  }
+
+  @Test
   void anEndWhoseStartWasLostIsRecordedWhole() {
     RunStore.RunIdentity run = identity();
 
