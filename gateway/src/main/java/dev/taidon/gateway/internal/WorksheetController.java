@@ -18,8 +18,6 @@ import dev.taidon.userprofile.WorksheetBase;
 import dev.taidon.userprofile.WorksheetChange;
 import dev.taidon.userprofile.WorksheetSummary;
 import dev.taidon.userprofile.Worksheets;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -28,6 +26,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -111,7 +111,7 @@ class WorksheetController {
     Worksheet saved = worksheets.updateWorksheet(owner, id,
         new WorksheetChange(Optional.ofNullable(body.title()), body.cells(), Optional.ofNullable(body.version())));
     // In the background: the save is answered at once, and the learner's next run starts from what this restores.
-    Thread.ofVirtual().name("prepare-", 0).start(() -> prepare(owner, id));
+    Thread.ofVirtual().name("prepare-" + id).start(() -> prepare(owner, id));
     return WorksheetView.of(saved);
   }
 
