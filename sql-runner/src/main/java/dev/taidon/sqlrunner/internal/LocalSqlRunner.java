@@ -742,9 +742,10 @@ final class LocalSqlRunner implements SqlRunner {
    */
   private Positioning position(SandboxSlot slot, SandboxEndpoint endpoint, List<StateId> chain, int target, Base base) {
     List<StateId> wanted = chain.subList(0, target + 1);
-    int held = slot.positionIn(wanted);
-    int cached = held == wanted.size() - 1 ? -1 : cache.longestCachedPrefix(wanted);
-    if (held >= 0 && (held >= cached || replayingIsCheaper(wanted, held, cached))) {
+    StartingPoint start = startingPoint(slot, wanted);
+    int held = start.held();
+    int cached = start.cached();
+    if (start.sandboxAsItIs()) {
       RunStore.StateContext context = slot.context(wanted.get(held)).orElse(base.context());
       ensureSession(slot, endpoint, context);
       continueAt(slot, context);
@@ -765,6 +766,25 @@ final class LocalSqlRunner implements SqlRunner {
     long restoreNanos = restore(slot, wanted.get(cached), cached == 0, base);
     metrics.tailFound(restoredTail(wanted, cached));
     return new Positioning(cached, cached, Optional.of(wanted.get(cached)), restoreNanos);
+  }
+
+  /**
+   * Where a run positioned at {@code wanted} starts.
+   *
+   * @param held the last state of {@code wanted} the sandbox holds, or -1
+   * @param cached the longest cached prefix of {@code wanted}, or -1 (also when the sandbox holds its last state)
+   * @param sandboxAsItIs whether the run uses the sandbox as it is (replaying what follows) rather than restoring
+   */
+  private record StartingPoint(int held, int cached, boolean sandboxAsItIs) {}
+
+  /**
+   * The sandbox as it is when it holds a state at least as far as the longest cached prefix, or
+   * when running the cells in between again costs less than a restore; otherwise the cached prefix.
+   */
+  private StartingPoint startingPoint(SandboxSlot slot, List<StateId> wanted) {
+    int held = slot.positionIn(wanted);
+    int cached = held == wanted.size() - 1 ? -1 : cache.longestCachedPrefix(wanted);
+    return new StartingPoint(held, cached, held >= 0 && (held >= cached || replayingIsCheaper(wanted, held, cached)));
   }
 
   private static String restoredTail(List<StateId> wanted, int restored) {
@@ -815,13 +835,12 @@ final class LocalSqlRunner implements SqlRunner {
       List<StateId> chain = chain(base, worksheet.cells());
       // What a run through the last cell positions at: every state before its head.
       List<StateId> wanted = chain.subList(0, chain.size() - 1);
-      int held = slot.positionIn(wanted);
-      int cached = held == wanted.size() - 1 ? -1 : cache.longestCachedPrefix(wanted);
-      if (cached < 0 || held >= 0 && (held >= cached || replayingIsCheaper(wanted, held, cached))) {
+      StartingPoint start = startingPoint(slot, wanted);
+      if (start.sandboxAsItIs() || start.cached() < 0) {
         return;
       }
-      restore(slot, wanted.get(cached), cached == 0, base);
-      slot.preparedRestore = wanted.get(cached);
+      restore(slot, wanted.get(start.cached()), start.cached() == 0, base);
+      slot.preparedRestore = wanted.get(start.cached());
       metrics.prepared();
     } catch (RuntimeException e) {
       slot.unknown();
