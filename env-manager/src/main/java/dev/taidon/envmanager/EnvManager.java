@@ -50,9 +50,10 @@ public interface EnvManager {
 
   /**
    * Publishes the sandbox's data as {@code state} at a step boundary (no statement running, no
-   * transaction open) and remembers it as the sandbox's state.
+   * transaction open) and remembers it as the sandbox's state; {@code checkpoint} says whether the
+   * caller has already checkpointed the server over its own session.
    */
-  void publishState(SandboxId id, NewState state);
+  void publishState(SandboxId id, NewState state, Checkpoint checkpoint);
 
   /** Replaces the sandbox's data with a clone of {@code state} (discarding what it held). */
   void resetSandbox(SandboxId id, StateId state);

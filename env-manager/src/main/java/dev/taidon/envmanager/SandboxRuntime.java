@@ -38,10 +38,11 @@ public interface SandboxRuntime {
   void destroy(SandboxId id);
 
   /**
-   * Publishes the sandbox's current data as {@code state}, consistently: after a CHECKPOINT with an
-   * atomic snapshot, or stopped otherwise (and started again if it was hot).
+   * Publishes the sandbox's current data as {@code state}, consistently: after a CHECKPOINT (the
+   * caller's, or one this runtime runs) with an atomic snapshot, or stopped otherwise (and started
+   * again if it was hot).
    */
-  void snapshot(SandboxId id, NewState state);
+  void snapshot(SandboxId id, NewState state, Checkpoint checkpoint);
 
   Presence presence(SandboxId id);
 

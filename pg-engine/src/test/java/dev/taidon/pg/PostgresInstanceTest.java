@@ -59,6 +59,6 @@ class PostgresInstanceTest {
   void theJdbcUrlNamesTheSocketFileThroughJunixsocket() {
     assertThat(UnixSocketJdbc.url(Path.of("/data/run/a b"), "taidon")).isEqualTo(
         "jdbc:postgresql://localhost:5432/taidon?socketFactory=org.newsclub.net.unix.AFUNIXSocketFactory%24FactoryArg"
-            + "&socketFactoryArg=%2Fdata%2Frun%2Fa+b%2F.s.PGSQL.5432&sslmode=disable");
+            + "&socketFactoryArg=%2Fdata%2Frun%2Fa+b%2F.s.PGSQL.5432&sslmode=disable&assumeMinServerVersion=16");
   }
 }

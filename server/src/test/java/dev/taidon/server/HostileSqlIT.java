@@ -50,6 +50,7 @@ class HostileSqlIT {
         Arguments.of("ALTER ROLE learner SUPERUSER", "42501"),
         Arguments.of("GRANT pg_read_server_files TO learner", "42501"),
         Arguments.of("GRANT pg_execute_server_program TO learner", "42501"),
+        Arguments.of("CREATE ROLE helper; GRANT pg_checkpoint TO helper", "42501"),
         Arguments.of("SET ROLE postgres", "42501"),
         Arguments.of("SET SESSION AUTHORIZATION postgres", "42501"),
         Arguments.of("SET temp_file_limit = -1", "42501"),

@@ -3,6 +3,7 @@ package dev.taidon.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taidon.core.remote.RemoteRoleClient;
+import dev.taidon.envmanager.Checkpoint;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.envmanager.Presence;
@@ -36,7 +37,7 @@ class PoolIT {
     SandboxInfo author = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
     StateId popular = envManager.rootState().child("popular lesson " + UUID.randomUUID(), "");
     envManager.publishState(author.id(), new NewState(popular, Optional.of(envManager.rootState()),
-        Optional.of("popular"), 3, Optional.empty(), "public"));
+        Optional.of("popular"), 3, Optional.empty(), "public"), Checkpoint.BY_ENV_MANAGER);
     envManager.deleteSandbox(author.id());
     // The author's sandbox came from the root state's pool, whose refill follows; once it is done,
     // only the requests below can start a pool for the new state.

@@ -114,6 +114,28 @@ class RunnerIT {
   }
 
   @Test
+  void publishingCheckpointsOverTheLearnersSessionAndFallsBackWhenTheSessionMayNot() {
+    // Other roles' backends show their user and database to the learner, not their backend type.
+    String superuserConnections = "SELECT count(*) FROM pg_stat_activity WHERE usename = 'postgres' AND datname IS NOT NULL";
+    Learner learner = Learner.anonymous(platform.server());
+    String worksheet = learner.worksheet(null);
+    learner.cells(worksheet, "c0", "CREATE TABLE t AS SELECT 1 AS n", "c1", superuserConnections,
+        "c2", "CREATE ROLE helper; GRANT helper TO learner; GRANT CREATE ON SCHEMA public TO helper;"
+            + " SET ROLE helper; CREATE TABLE by_helper (n int)", "c3", "RESET ROLE; " + superuserConnections);
+    JsonNode created = learner.run(worksheet, "c0");
+    assertThat(created.path("steps").get(0).path("published").asBoolean()).isTrue();
+    assertThat(lastStatements(learner.run(worksheet, "c1")).get(0).path("rows").get(0).get(0).asString())
+        .as("the runner checkpointed over its own session: the sandbox serves no superuser connection").isEqualTo("0");
+
+    JsonNode asHelper = learner.run(worksheet, "c2");
+    assertThat(asHelper.path("steps").get(2).path("published").asBoolean())
+        .as("a session whose role may not checkpoint still publishes, checkpointed by the env-manager").isTrue();
+    JsonNode c3 = learner.run(worksheet, "c3");
+    assertThat(lastStatements(c3).get(1).path("rows").get(0).get(0).asString())
+        .as("the env-manager's own connection for that checkpoint").isEqualTo("1");
+  }
+
+  @Test
   void aTransactionMaySpanCellsAndPublishesNothingWhileOpen() {
     Learner learner = Learner.anonymous(platform.server());
     String worksheet = learner.worksheet(null);

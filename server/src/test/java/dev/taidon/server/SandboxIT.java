@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
 import dev.taidon.core.remote.RemoteRoleClient;
+import dev.taidon.envmanager.Checkpoint;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.envmanager.Presence;
@@ -161,7 +162,7 @@ class SandboxIT {
     }
     StateId lessonState = envManager.rootState().child("create lesson", "");
     envManager.publishState(author.id(), new NewState(lessonState, Optional.of(envManager.rootState()),
-        Optional.of("create lesson"), 12, Optional.empty(), "public"));
+        Optional.of("create lesson"), 12, Optional.empty(), "public"), Checkpoint.BY_ENV_MANAGER);
     try (Connection connection = connect(envManager.openSandbox(author.id()));
         Statement statement = connection.createStatement()) {
       statement.execute("INSERT INTO lesson VALUES (2, 'written after publishing')");
@@ -173,6 +174,28 @@ class SandboxIT {
       assertThat(single(connection, "SELECT string_agg(title, ',' ORDER BY id) FROM lesson")).isEqualTo("joins");
     }
     envManager.deleteSandbox(learner.id());
+    envManager.deleteSandbox(author.id());
+  }
+
+  @Test
+  void aStateCheckpointedOverTheLearnersOwnSessionIsPublishedWholeWithoutASuperuserBackend() throws Exception {
+    SandboxInfo author = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
+    StateId written = envManager.rootState().child("written " + UUID.randomUUID(), "");
+    try (Connection connection = connect(envManager.openSandbox(author.id()));
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE kept AS SELECT g FROM generate_series(1, 5000) g; CHECKPOINT");
+      envManager.publishState(author.id(), new NewState(written, Optional.of(envManager.rootState()),
+          Optional.of("written"), 3, Optional.empty(), "private"), Checkpoint.DONE_BY_CALLER);
+      assertThat(single(connection, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'postgres'"
+          + " AND datname IS NOT NULL"))
+          .as("publishing after the caller's own CHECKPOINT opened no connection of the env-manager's")
+          .isEqualTo("0");
+    }
+    SandboxInfo reader = envManager.createSandbox(owner(), OwnerKind.REGISTERED, written);
+    try (Connection connection = connect(envManager.openSandbox(reader.id()))) {
+      assertThat(single(connection, "SELECT count(*) FROM kept")).isEqualTo("5000");
+    }
+    envManager.deleteSandbox(reader.id());
     envManager.deleteSandbox(author.id());
   }
 
@@ -267,7 +290,8 @@ class SandboxIT {
   void sandboxAndStateMetricsAreExposedForPrometheus() throws Exception {
     SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
     envManager.publishState(sandbox.id(), new NewState(envManager.rootState().child("metrics " + UUID.randomUUID(), ""),
-        Optional.of(envManager.rootState()), Optional.of("metrics"), 1, Optional.empty(), "private"));
+        Optional.of(envManager.rootState()), Optional.of("metrics"), 1, Optional.empty(), "private"),
+        Checkpoint.BY_ENV_MANAGER);
     envManager.deleteSandbox(sandbox.id());
     String metrics = server.get("/actuator/prometheus").body();
     assertThat(metrics)

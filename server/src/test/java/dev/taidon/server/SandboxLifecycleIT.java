@@ -3,6 +3,7 @@ package dev.taidon.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taidon.core.remote.RemoteRoleClient;
+import dev.taidon.envmanager.Checkpoint;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.envmanager.Presence;
@@ -66,7 +67,7 @@ class SandboxLifecycleIT {
     }
     StateId state = envManager.rootState().child("create kept", "");
     envManager.publishState(sandbox.id(), new NewState(state, Optional.of(envManager.rootState()),
-        Optional.of("create kept"), 5, Optional.of("idle-owner"), "private"));
+        Optional.of("create kept"), 5, Optional.of("idle-owner"), "private"), Checkpoint.BY_ENV_MANAGER);
 
     awaitPresence(envManager, sandbox.id(), Presence.WARM);
     awaitPresence(envManager, sandbox.id(), Presence.COLD);

@@ -3,6 +3,7 @@ package dev.taidon.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taidon.core.remote.RemoteRoleClient;
+import dev.taidon.envmanager.Checkpoint;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.envmanager.SandboxInfo;
@@ -77,7 +78,7 @@ class StoreCrashIT {
           StateId next = parent.child("round " + sandbox.id() + " step " + i, "");
           try {
             envManager.publishState(sandbox.id(), new NewState(next, Optional.of(parent), Optional.of("step " + i), 1,
-                Optional.empty(), "private"));
+                Optional.empty(), "private"), Checkpoint.BY_ENV_MANAGER);
           } catch (RuntimeException killed) {
             return;
           }

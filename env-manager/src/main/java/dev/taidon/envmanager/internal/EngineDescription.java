@@ -7,8 +7,11 @@ import java.util.List;
 
 /** The engine sandboxes run on, and its fingerprint: the root of every state id. */
 final class EngineDescription {
-  /** Raised whenever the layout of a stored state or the sandbox set-up changes incompatibly. */
-  static final int STATE_FORMAT_VERSION = 2;
+  /**
+   * Raised whenever the layout of a stored state or the sandbox set-up changes incompatibly. 3: the
+   * learner role holds {@code pg_checkpoint}.
+   */
+  static final int STATE_FORMAT_VERSION = 3;
   /**
    * How sandbox clusters are created. Part of the fingerprint: changing them changes every state id.
    * UTF-8 and the C locale make sorting and formatting independent of the host.

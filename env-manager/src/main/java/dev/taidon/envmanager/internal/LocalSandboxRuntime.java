@@ -5,6 +5,7 @@ import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
 import dev.taidon.core.DiskUsage;
 import dev.taidon.core.command.CommandRunner;
+import dev.taidon.envmanager.Checkpoint;
 import dev.taidon.envmanager.Presence;
 import dev.taidon.envmanager.SandboxEndpoint;
 import dev.taidon.envmanager.SandboxId;
@@ -64,9 +65,10 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   private final Duration startTimeout;
   private final Map<SandboxId, PostgresInstance> instances = new ConcurrentHashMap<>();
   /**
-   * A superuser connection per sandbox that has published or was warmed up in the pool, kept for the
-   * next CHECKPOINT: opening one forks a backend, which costs more than the checkpoint of a step.
-   * Closed when the sandbox stops.
+   * A superuser connection per sandbox that was checkpointed by the env-manager or warmed up in the
+   * pool, kept for the next CHECKPOINT: opening one forks a backend, which costs more than the
+   * checkpoint of a step. Closed when the sandbox stops. The runner checkpoints over its own session
+   * ({@link Checkpoint#DONE_BY_CALLER}), so a learner's sandbox usually has none.
    */
   private final Map<SandboxId, Connection> checkpointConnections = new ConcurrentHashMap<>();
 
@@ -174,6 +176,10 @@ final class LocalSandboxRuntime implements SandboxRuntime {
       // grants a way to superuser or to the predefined pg_* roles; tests prove it.
       statement.execute("CREATE ROLE " + LEARNER + " LOGIN NOSUPERUSER CREATEDB CREATEROLE NOREPLICATION NOBYPASSRLS");
       statement.execute("CREATE DATABASE " + LEARNER + " OWNER " + LEARNER + " TEMPLATE template0");
+      // So that the runner can checkpoint over the learner's own session before a publish
+      // (Checkpoint.DONE_BY_CALLER) instead of the env-manager keeping a superuser backend per sandbox.
+      // CHECKPOINT only writes what the server holds dirty; without ADMIN OPTION it cannot be passed on.
+      statement.execute("GRANT pg_checkpoint TO " + LEARNER);
       statement.execute("REVOKE ALL ON DATABASE postgres FROM PUBLIC");
       statement.execute("REVOKE ALL ON DATABASE template1 FROM PUBLIC");
     } catch (SQLException e) {
@@ -200,8 +206,8 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   /**
    * Connects once to every database that takes connections: a new server's first backend in a
    * database rebuilds the relation cache file ({@code pg_internal.init}) and reads the catalogs
-   * from disk, which a learner's first connection would otherwise wait for. The connection to
-   * {@code postgres} stays open as the sandbox's checkpoint connection, ready for its first publish.
+   * from disk, which a learner's first connection would otherwise wait for. No connection stays
+   * open: the runner checkpoints over its own session before it publishes.
    */
   @Override
   public void warmUp(SandboxId id) {
@@ -211,7 +217,7 @@ final class LocalSandboxRuntime implements SandboxRuntime {
     }
     try {
       List<String> databases = new ArrayList<>();
-      try (Statement statement = checkpointConnection(id, instance).createStatement();
+      try (Connection connection = instance.connect("postgres"); Statement statement = connection.createStatement();
           ResultSet rows = statement.executeQuery(
               "SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate AND datname <> 'postgres'")) {
         while (rows.next()) {
@@ -254,11 +260,13 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   }
 
   @Override
-  public void snapshot(SandboxId id, NewState state) {
+  public void snapshot(SandboxId id, NewState state, Checkpoint checkpoint) {
     PostgresInstance instance = instance(id);
     boolean running = instance.isRunning();
     if (running && snapshots.backend().atomicSnapshots()) {
-      checkpoint(id, instance);
+      if (checkpoint == Checkpoint.BY_ENV_MANAGER) {
+        checkpoint(id, instance);
+      }
       snapshots.publish(workspace(id), state);
       return;
     }

@@ -5,6 +5,7 @@ import dev.taidon.auditlog.AuditLog;
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.LazyCommit;
 import dev.taidon.core.TaidonException;
+import dev.taidon.envmanager.Checkpoint;
 import dev.taidon.envmanager.EngineInfo;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.OwnerKind;
@@ -101,7 +102,8 @@ final class SandboxManager implements EnvManager {
     SandboxId builder = SandboxId.random();
     try {
       runtime.initialize(builder);
-      runtime.snapshot(builder, NewState.root(root, Duration.ofNanos(System.nanoTime() - began).toMillis()));
+      runtime.snapshot(builder, NewState.root(root, Duration.ofNanos(System.nanoTime() - began).toMillis()),
+          Checkpoint.BY_ENV_MANAGER);
       cache.pin(root);
       log.info("Built the root state {} (empty learner database on PostgreSQL {}) in {} ms", root.shortForm(),
           engine.postgresVersion(), Duration.ofNanos(System.nanoTime() - began).toMillis());
@@ -116,14 +118,15 @@ final class SandboxManager implements EnvManager {
       throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "a sandbox needs an owner account of 1 to 200 characters");
     }
     demand.computeIfAbsent(state, key -> new java.util.concurrent.atomic.LongAdder()).increment();
-    Optional<SandboxId> pooled = claimFromPool(owner, kind, state);
+    Optional<PoolClaim> pooled = claimFromPool(owner, kind, state);
     if (pooled.isPresent()) {
       refillSoon();
+      SandboxId claimed = pooled.get().row().id();
       // Already hot, unless its server died in the pool; either way it is the owner's now.
-      touched.remove(pooled.get());
-      open(pooled.get(), true);
-      audit("sandbox.created", owner, pooled.get(), Map.of("state", state.hex(), "fromPool", "true"));
-      return describeSandbox(pooled.get());
+      touched.remove(claimed);
+      open(claimed, pooled);
+      audit("sandbox.created", owner, claimed, Map.of("state", state.hex(), "fromPool", "true"));
+      return pooled.get().row().info();
     }
     SandboxId id = SandboxId.random();
     transactions.executeWithoutResult(status -> {
@@ -169,28 +172,38 @@ final class SandboxManager implements EnvManager {
     });
   }
 
-  private Optional<SandboxId> claimFromPool(String owner, OwnerKind kind, StateId state) {
+  /**
+   * A sandbox just taken from the pool: its row as the claim left it (the owner's, hot, used now)
+   * and how many other sandboxes of the owner were hot, so that opening it needs no second read.
+   */
+  private record PoolClaim(Row row, long otherHot) {}
+
+  /**
+   * Takes a pooled sandbox at {@code state} for the owner, if the owner's sandbox quota allows. The
+   * quota check and the claim are one statement after the owner's lock, whose snapshot therefore
+   * sees every sandbox another request of the same owner created before it.
+   */
+  private Optional<PoolClaim> claimFromPool(String owner, OwnerKind kind, StateId state) {
     return transactions.execute(status -> {
       jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?))").param(owner).query().singleRow();
-      int count = jdbc.sql("SELECT count(*) FROM env_manager.sandbox WHERE owner = ?").param(owner)
-          .query(Integer.class).single();
-      if (count >= settings.maxSandboxes(kind)) {
-        return Optional.<SandboxId>empty();
-      }
       return jdbc.sql("""
-              UPDATE env_manager.sandbox SET owner = ?, owner_kind = ?, last_used_at = now()
-               WHERE id = (SELECT id FROM env_manager.sandbox
-                            WHERE owner_kind = 'POOL' AND state_id = ? AND presence = 'HOT'
-                            ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-              RETURNING id""")
-          .params(owner, kind.name(), state.hex())
-          .query(String.class).optional().map(SandboxId::new);
+              WITH owned AS (SELECT count(*) AS sandboxes, count(*) FILTER (WHERE presence = 'HOT') AS hot
+                               FROM env_manager.sandbox WHERE owner = ?)
+              UPDATE env_manager.sandbox claimed SET owner = ?, owner_kind = ?, last_used_at = now()
+                FROM owned
+               WHERE claimed.id = (SELECT id FROM env_manager.sandbox
+                                    WHERE owner_kind = 'POOL' AND state_id = ? AND presence = 'HOT'
+                                    ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                 AND owned.sandboxes < ?
+              RETURNING claimed.*, owned.hot AS other_hot""")
+          .params(owner, owner, kind.name(), state.hex(), settings.maxSandboxes(kind))
+          .query((rs, n) -> new PoolClaim(row(rs, n), rs.getLong("other_hot"))).optional();
     });
   }
 
   @Override
   public SandboxEndpoint openSandbox(SandboxId id) {
-    return open(id, false);
+    return open(id, Optional.empty());
   }
 
   /**
@@ -198,11 +211,12 @@ final class SandboxManager implements EnvManager {
    * was recorded as used within {@link #touchInterval} is handed out without writing anything: the
    * learner's next run is the common case, and its idle time is only ever compared with minutes.
    *
-   * @param claimedFromPool the sandbox was just taken from the pool, which recorded its use
+   * @param claim present when the sandbox was just taken from the pool, whose claim recorded its use
    */
-  private SandboxEndpoint open(SandboxId id, boolean claimedFromPool) {
+  private SandboxEndpoint open(SandboxId id, Optional<PoolClaim> claim) {
+    boolean claimedFromPool = claim.isPresent();
     return withLock(id, () -> {
-      Row row = row(id);
+      Row row = claimedFromPool ? claim.get().row() : row(id);
       if (row.failure().isPresent()) {
         throw new TaidonException(ErrorCode.SANDBOX_FAILED, "sandbox " + id + " was stopped: " + row.failure().get()
             + "; reset it to a state to use it again");
@@ -210,7 +224,8 @@ final class SandboxManager implements EnvManager {
       long began = System.nanoTime();
       Presence actual = runtime.presence(id);
       boolean runningInUse = row.presence() == Presence.HOT && actual == Presence.HOT && touchedRecently(row);
-      if (!runningInUse) {
+      boolean roomKnown = claimedFromPool && claim.get().otherHot() < settings.maxHot(row.kind());
+      if (!runningInUse && !roomKnown) {
         // A sandbox already hot and in use counts in the owner's quota already.
         makeRoomForHot(row);
       }
@@ -301,10 +316,10 @@ final class SandboxManager implements EnvManager {
   }
 
   @Override
-  public void publishState(SandboxId id, NewState state) {
+  public void publishState(SandboxId id, NewState state, Checkpoint checkpoint) {
     withLock(id, () -> {
       row(id);
-      runtime.snapshot(id, state);
+      runtime.snapshot(id, state, checkpoint);
       // Lazily: the state a sandbox is recreated from when cold; an older one after a crash of the
       // control database is still a state of the worksheet's chain, and the runner positions anew.
       jdbc.sql("UPDATE env_manager.sandbox SET state_id = ? WHERE id = ? " + LazyCommit.RETURNING)

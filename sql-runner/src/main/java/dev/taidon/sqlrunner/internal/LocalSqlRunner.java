@@ -5,6 +5,7 @@ import dev.taidon.auditlog.AuditLog;
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.FieldDigest;
 import dev.taidon.core.TaidonException;
+import dev.taidon.envmanager.Checkpoint;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.envmanager.Presence;
@@ -1062,9 +1063,11 @@ final class LocalSqlRunner implements SqlRunner {
     try {
       // The context first: a snapshot is only ever restored together with it.
       store.saveContext(state, context);
+      // Over the learner's own session: the env-manager then needs no backend of its own per sandbox.
+      Checkpoint checkpoint = slot.session.checkpoint() ? Checkpoint.DONE_BY_CALLER : Checkpoint.BY_ENV_MANAGER;
       envManager.publishState(slot.id, new NewState(state, Optional.of(parent),
           Optional.of(Chains.cellDigest(source.sql())), Math.round(stepMillis), Optional.of(plan.request().owner()),
-          "private"));
+          "private"), checkpoint);
       long took = System.nanoTime() - started;
       metrics.published(took);
       publishMillis = COST_ESTIMATE_WEIGHT * millis(took) + (1 - COST_ESTIMATE_WEIGHT) * publishMillis;

@@ -208,6 +208,19 @@ final class SandboxSession implements AutoCloseable {
     return wire.execute("VACUUM (FREEZE, ANALYZE)", null, new ResultListener() {}, ResultLimits.NONE).error().isEmpty();
   }
 
+  /**
+   * Runs CHECKPOINT in this session, for a publish right after it ({@code Checkpoint.DONE_BY_CALLER}).
+   * False inside a transaction block, or when the server refuses: after {@code SET ROLE} to a role
+   * without {@code pg_checkpoint}, or under a {@code statement_timeout} the learner set too short;
+   * the env-manager then checkpoints over its own connection.
+   */
+  boolean checkpoint() {
+    if (wire.transactionStatus() != TransactionStatus.IDLE) {
+      return false;
+    }
+    return wire.execute("CHECKPOINT", null, new ResultListener() {}, ResultLimits.NONE).error().isEmpty();
+  }
+
   @Override
   public void close() {
     wire.close();

@@ -2,6 +2,7 @@ package dev.taidon.sqlrunner.internal;
 
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
+import dev.taidon.envmanager.Checkpoint;
 import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.envmanager.SandboxEndpoint;
@@ -117,7 +118,7 @@ final class ScriptChains {
         StateId state = chain.get(i + 1);
         store.saveContext(state, context);
         envManager.publishState(builder.id(), new NewState(state, Optional.of(chain.get(i)), Optional.of(script.digest()),
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), owner, visibility));
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), owner, visibility), Checkpoint.BY_ENV_MANAGER);
         endpoint = envManager.openSandbox(builder.id());
       }
       log.info("Built {} up to state {} in {} ms", what, chain.getLast().shortForm(),
