@@ -129,7 +129,8 @@ class SandboxIT {
       "ALTER ROLE learner SUPERUSER",
       "SET ROLE postgres",
       "LOAD 'auto_explain'",
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'postgres'",
+      // Every process of the server but the learner's own: the autovacuum launcher refuses with 42501.
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()",
       "CREATE LANGUAGE plperlu",
   })
   void superuserEscapesAreRefused(String sql) throws Exception {
@@ -197,6 +198,17 @@ class SandboxIT {
     }
     envManager.deleteSandbox(reader.id());
     envManager.deleteSandbox(author.id());
+  }
+
+  @Test
+  void aSandboxRunsNoLogicalReplicationLauncher() throws Exception {
+    SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.ANONYMOUS, envManager.rootState());
+    try (Connection connection = connect(envManager.openSandbox(sandbox.id()))) {
+      // The launcher is the one process that shows the bootstrap superuser without a database.
+      assertThat(single(connection, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'postgres' AND datname IS NULL"))
+          .as("a process per sandbox for subscriptions the learner cannot create").isEqualTo("0");
+    }
+    envManager.deleteSandbox(sandbox.id());
   }
 
   @Test

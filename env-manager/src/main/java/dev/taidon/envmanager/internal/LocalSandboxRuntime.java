@@ -49,7 +49,8 @@ final class LocalSandboxRuntime implements SandboxRuntime {
 
   /**
    * Server settings of every sandbox. Sized for density (hundreds of idle instances on a machine):
-   * small shared memory, few connections, no I/O worker or parallel worker processes. Durability
+   * small shared memory, few connections, no I/O worker, parallel worker or logical replication
+   * processes. Durability
    * against a machine crash is traded for speed ({@code fsync=off}): a sandbox's truth is its state
    * in the cache, and states are only published after a CHECKPOINT or a clean stop. Commits still
    * reach the operating system before they are acknowledged, so a killed server loses nothing. Learner limits that only a superuser may change live here
@@ -91,6 +92,9 @@ final class LocalSandboxRuntime implements SandboxRuntime {
     settings.put("superuser_reserved_connections", "2");
     settings.put("io_method", "sync");
     settings.put("max_worker_processes", "2");
+    // No logical replication launcher: a process (about 1 MB) per sandbox for subscriptions, which
+    // the learner role may not create.
+    settings.put("max_logical_replication_workers", "0");
     settings.put("max_parallel_workers", "0");
     settings.put("max_parallel_workers_per_gather", "0");
     settings.put("max_wal_senders", "0");
