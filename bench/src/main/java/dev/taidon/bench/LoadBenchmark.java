@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -122,13 +123,37 @@ final class LoadBenchmark implements Bench.Benchmark {
       }
       memory[0]++;
       long postgresKib = memory[1];
-      return String.format("  %5ds  hot %4.0f  warm %4.0f  cold %4.0f  platform RSS %6.0f MiB  PostgreSQL PSS %7.0f MiB  CPU %3.0f%%",
+      Map<String, Long> machine = meminfoKib();
+      long shared = machine.getOrDefault("Shmem", 0L);
+      return String.format("  %5ds  hot %4.0f  warm %4.0f  cold %4.0f  platform RSS %6.0f MiB  PostgreSQL PSS %7.0f MiB  CPU %3.0f%%"
+              + "  free %5.0f  page cache %5.0f  shared %5.0f MiB",
           (System.nanoTime() - began) / 1_000_000_000L, PrometheusText.sum(metrics, "taidon_sandboxes", "presence=\"hot\""),
           PrometheusText.sum(metrics, "taidon_sandboxes", "presence=\"warm\""), PrometheusText.sum(metrics, "taidon_sandboxes", "presence=\"cold\""),
-          ProcessMemory.rssKib(ProcessHandle.current().pid()) / 1024.0, postgresKib / 1024.0, busy);
+          ProcessMemory.rssKib(ProcessHandle.current().pid()) / 1024.0, postgresKib / 1024.0, busy,
+          machine.getOrDefault("MemFree", 0L) / 1024.0, (machine.getOrDefault("Cached", 0L) - shared) / 1024.0, shared / 1024.0);
     } catch (RuntimeException e) {
       return "  sample failed: " + e.getMessage();
     }
+  }
+
+  /**
+   * The machine's memory from /proc/meminfo, in KiB: free, the page cache ({@code Cached} less
+   * {@code Shmem}), which the kernel can reclaim, and shared memory ({@code Shmem}: mostly the
+   * sandboxes' shared buffers), which it cannot without swap.
+   */
+  private static Map<String, Long> meminfoKib() {
+    Map<String, Long> values = new java.util.HashMap<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        String[] fields = line.split(":?\\s+");
+        if (fields.length >= 2) {
+          values.put(fields[0], Long.parseLong(fields[1]));
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      // An empty map prints zeros: the sample says nothing rather than something wrong.
+    }
+    return values;
   }
 
   /** Busy and total jiffies of all processors, from /proc/stat. */

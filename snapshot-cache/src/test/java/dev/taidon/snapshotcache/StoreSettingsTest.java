@@ -10,19 +10,19 @@ class StoreSettingsTest {
 
   @Test
   void acceptsTheBackendsInAnyCase() {
-    assertThat(new StoreSettings(" BTRFS ", true, DataSize.ofGigabytes(1), DataSize.ofBytes(0), 0.9, 0.8).backend())
+    assertThat(new StoreSettings(" BTRFS ", true, DataSize.ofGigabytes(1), true, DataSize.ofBytes(0), 0.9, 0.8).backend())
         .isEqualTo("btrfs");
   }
 
   @Test
   void refusesUnknownBackendsTinyImagesAndInvertedWatermarks() {
-    assertThatThrownBy(() -> new StoreSettings("zfs", true, DataSize.ofGigabytes(1), DataSize.ofBytes(0), 0.9, 0.8))
+    assertThatThrownBy(() -> new StoreSettings("zfs", true, DataSize.ofGigabytes(1), true, DataSize.ofBytes(0), 0.9, 0.8))
         .hasMessageContaining("auto, btrfs, reflink or copy");
-    assertThatThrownBy(() -> new StoreSettings("auto", true, DataSize.ofMegabytes(10), DataSize.ofBytes(0), 0.9, 0.8))
+    assertThatThrownBy(() -> new StoreSettings("auto", true, DataSize.ofMegabytes(10), true, DataSize.ofBytes(0), 0.9, 0.8))
         .hasMessageContaining("at least 256MB");
-    assertThatThrownBy(() -> new StoreSettings("auto", true, DataSize.ofGigabytes(1), DataSize.ofBytes(0), 0.5, 0.8))
+    assertThatThrownBy(() -> new StoreSettings("auto", true, DataSize.ofGigabytes(1), true, DataSize.ofBytes(0), 0.5, 0.8))
         .hasMessageContaining("low-watermark < high-watermark");
-    assertThatThrownBy(() -> new StoreSettings("auto", true, DataSize.ofGigabytes(1), DataSize.ofBytes(-1), 0.9, 0.8))
+    assertThatThrownBy(() -> new StoreSettings("auto", true, DataSize.ofGigabytes(1), true, DataSize.ofBytes(-1), 0.9, 0.8))
         .hasMessageContaining("capacity");
   }
 

@@ -50,10 +50,10 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   /**
    * Server settings of every sandbox. Sized for density (hundreds of idle instances on a machine):
    * small shared memory, few connections, no I/O worker, parallel worker or logical replication
-   * processes. Durability
-   * against a machine crash is traded for speed ({@code fsync=off}): a sandbox's truth is its state
-   * in the cache, and states are only published after a CHECKPOINT or a clean stop. Commits still
-   * reach the operating system before they are acknowledged, so a killed server loses nothing. Learner limits that only a superuser may change live here
+   * processes. Durability against a machine crash is traded for speed ({@code fsync=off}): a
+   * sandbox's truth is its state in the cache, and states are only published after a CHECKPOINT or
+   * a clean stop. Commits still reach the operating system before they are acknowledged, so a
+   * killed server loses nothing. Learner limits that only a superuser may change live here
    * ({@code temp_file_limit}); limits a session may lower are role defaults set by the runner.
    */
   static final Map<String, String> SETTINGS = settings();

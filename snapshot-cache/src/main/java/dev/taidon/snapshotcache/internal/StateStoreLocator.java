@@ -129,9 +129,40 @@ final class StateStoreLocator {
         Files.move(partial, image);
       }
       CommandResult mount = runner.execute(Command.of("mount", "-o", "loop", image.toString(), mountPoint.toString()));
-      return mount.succeeded() ? Optional.empty() : Optional.of("mount failed: " + mount.stderr().strip());
+      if (!mount.succeeded()) {
+        return Optional.of("mount failed: " + mount.stderr().strip());
+      }
+      if (settings.loopDirectIo()) {
+        useDirectIo(mountPoint);
+      }
+      return Optional.empty();
     } catch (IOException e) {
       return Optional.of(e.getMessage());
+    }
+  }
+
+  /**
+   * Switches the loop device under the just mounted store to direct I/O. Buffered, every block of
+   * the store is cached twice: once for the store's files and once for the image file under them,
+   * and with hundreds of sandboxes the second copy is only more for the kernel to reclaim. Best
+   * effort: an image on a file system without direct I/O stays buffered, and says so. The device
+   * keeps the auto-clear flag {@code mount -o loop} gave it, so unmounting still detaches it.
+   */
+  private void useDirectIo(Path mountPoint) {
+    CommandResult source = runner.execute(Command.of("findmnt", "--noheadings", "--output", "SOURCE", "--mountpoint",
+        mountPoint.toString()));
+    String device = source.stdout().strip();
+    if (!source.succeeded() || !device.startsWith("/dev/loop")) {
+      log.info("State store: the loop device under {} was not found ({}); it reads and writes buffered", mountPoint,
+          source.succeeded() ? "mounted from '" + device + "'" : source.stderr().strip());
+      return;
+    }
+    CommandResult directIo = runner.execute(Command.of("losetup", "--direct-io=on", device));
+    if (directIo.succeeded()) {
+      log.info("State store: loop device {} reads and writes its image with direct I/O", device);
+    } else {
+      log.info("State store: loop device {} stays buffered (taidon.store.loop-direct-io): {}", device,
+          directIo.stderr().strip());
     }
   }
 

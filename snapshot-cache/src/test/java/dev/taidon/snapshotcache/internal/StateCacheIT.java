@@ -46,7 +46,7 @@ class StateCacheIT {
     fileSystem = LoopFileSystem.xfs(300);
     store = new CowStateStore(StoreBackend.COPY, fileSystem.root(), new ProcessCommandRunner());
     cache = new StateCache(store, JdbcClient.create(dataSource),
-        new StoreSettings("copy", false, DataSize.ofGigabytes(1), DataSize.ofMegabytes(100), 0.65, 0.05),
+        new StoreSettings("copy", false, DataSize.ofGigabytes(1), true, DataSize.ofMegabytes(100), 0.65, 0.05),
         new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 

@@ -3,11 +3,13 @@ package dev.taidon.snapshotcache.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.taidon.core.command.Command;
 import dev.taidon.core.command.ProcessCommandRunner;
 import dev.taidon.snapshotcache.StoreBackend;
 import dev.taidon.snapshotcache.StoreSettings;
 import dev.taidon.testkit.LoopFileSystem;
 import dev.taidon.testkit.TestDirectories;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -17,7 +19,7 @@ class StateStoreLocatorIT {
   private final StateStoreLocator locator = new StateStoreLocator(new ProcessCommandRunner());
 
   private static StoreSettings settings(String backend, boolean loopImage) {
-    return new StoreSettings(backend, loopImage, DataSize.ofMegabytes(300), DataSize.ofBytes(0), 0.9, 0.8);
+    return new StoreSettings(backend, loopImage, DataSize.ofMegabytes(300), true, DataSize.ofBytes(0), 0.9, 0.8);
   }
 
   @Test
@@ -40,7 +42,7 @@ class StateStoreLocatorIT {
   }
 
   @Test
-  void onAFileSystemWithoutEitherARootPlatformMountsABtrfsLoopImageAndReusesItAfterARestart() {
+  void onAFileSystemWithoutEitherARootPlatformMountsABtrfsLoopImageAndReusesItAfterARestart() throws Exception {
     LoopFileSystem.requireRoot();
     Path base = TestDirectories.create("locator");
     try {
@@ -53,12 +55,16 @@ class StateStoreLocatorIT {
       assertThat(located.loopMount()).contains(store);
       assertThat(StateStoreLocator.fileSystemType(store)).isEqualTo("btrfs");
       assertThat(image.toFile().length()).as("sparse image of the configured size").isEqualTo(300L << 20);
+      String device = loopDevice(store);
+      assertThat(Files.readString(Path.of("/sys/block", device, "loop", "dio")).strip())
+          .as("the loop device reads and writes its image with direct I/O").isEqualTo("1");
 
       // A crash leaves it mounted; the next start uses the mount as it is.
       StateStoreLocator.Located again = locator.open(settings("auto", true), store, image, true);
       assertThat(again.store().backend()).isEqualTo(StoreBackend.BTRFS);
       locator.unmount(store);
       assertThat(StateStoreLocator.fileSystemType(store)).isNotEqualTo("btrfs");
+      assertThat(Path.of("/sys/block", device, "loop")).as("unmounting detached the loop device").doesNotExist();
 
       // After a clean stop the image is mounted again, not created anew.
       long modified = image.toFile().lastModified();
@@ -69,6 +75,14 @@ class StateStoreLocatorIT {
     } finally {
       TestDirectories.delete(base);
     }
+  }
+
+  /** The loop device's name ({@code loop3}) under a mounted store. */
+  private static String loopDevice(Path mountPoint) {
+    String source = new ProcessCommandRunner().run(Command.of("findmnt", "--noheadings", "--output", "SOURCE",
+        "--mountpoint", mountPoint.toString())).stdout().strip();
+    assertThat(source).as("the store is mounted from a loop device").startsWith("/dev/loop");
+    return source.substring("/dev/".length());
   }
 
   @Test
