@@ -14,8 +14,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * A whole platform in the benchmark's own process, on a btrfs loop image when run as root (the
- * fast path a real installation gets; its loop device with direct I/O, as the platform's own loop
- * image has it) and otherwise on the plain disk. Closing it stops the
+ * fast path a real installation gets) and otherwise on the plain disk. Closing it stops the
  * platform, kills any PostgreSQL left below its data directory and removes everything.
  */
 final class BenchPlatform implements AutoCloseable {
@@ -38,7 +37,7 @@ final class BenchPlatform implements AutoCloseable {
    */
   static BenchPlatform start(String name, int storeMiB, String... settings) {
     Path base = TestDirectories.create(name);
-    LoopFileSystem fileSystem = ProcessIdentity.isRoot() ? LoopFileSystem.btrfsWithDirectIo(storeMiB) : null;
+    LoopFileSystem fileSystem = ProcessIdentity.isRoot() ? LoopFileSystem.btrfs(storeMiB) : null;
     Path dataRoot = fileSystem == null ? base : fileSystem.root();
     List<String> arguments = new ArrayList<>(List.of("--data-dir=" + dataRoot.resolve("data"), "--port=0",
         "--taidon.engine-directory=" + TestDirectories.SHARED_ENGINE, "--taidon.store.loop-image=false",

@@ -16,7 +16,9 @@ import org.springframework.util.unit.DataSize;
  *     and mount a loop-backed btrfs store inside the data directory
  * @param loopImageSize the size of that sparse image (space is taken only as it is written)
  * @param loopDirectIo whether the loop device reads and writes the image with direct I/O, so that
- *     the kernel caches the store's blocks once (for its files) rather than twice (for the image too)
+ *     the kernel caches the store's blocks once (for its files) rather than twice (for the image too):
+ *     less page cache, but a restored sandbox's first reads come from the disk (off by default; see
+ *     docs/operations.md)
  * @param capacity the most the cache's snapshots may occupy; {@code 0} to measure the file system
  *     instead (right when the store has a file system of its own)
  * @param highWatermark eviction starts when the store (its snapshots against the capacity, or its file
@@ -28,7 +30,7 @@ public record StoreSettings(
     @DefaultValue("auto") String backend,
     @DefaultValue("true") boolean loopImage,
     @DefaultValue("20GB") DataSize loopImageSize,
-    @DefaultValue("true") boolean loopDirectIo,
+    @DefaultValue("false") boolean loopDirectIo,
     @DefaultValue("0") DataSize capacity,
     @DefaultValue("0.90") double highWatermark,
     @DefaultValue("0.80") double lowWatermark) {
