@@ -24,24 +24,15 @@ public final class LoopFileSystem implements AutoCloseable {
 
   /** A btrfs file system of {@code megabytes} (at least 128). */
   public static LoopFileSystem btrfs(int megabytes) {
-    return create("btrfs", megabytes, List.of("mkfs.btrfs", "-q"), false);
-  }
-
-  /**
-   * A btrfs file system of {@code megabytes} whose loop device reads and writes the image with
-   * direct I/O, as the platform's own loop-image store does: the kernel caches its blocks once, as
-   * for a file system on a disk, instead of once more for the image file.
-   */
-  public static LoopFileSystem btrfsWithDirectIo(int megabytes) {
-    return create("btrfs", megabytes, List.of("mkfs.btrfs", "-q"), true);
+    return create("btrfs", megabytes, List.of("mkfs.btrfs", "-q"));
   }
 
   /** An XFS file system with reflink support of {@code megabytes} (at least 300). */
   public static LoopFileSystem xfs(int megabytes) {
-    return create("xfs", megabytes, List.of("mkfs.xfs", "-q", "-m", "reflink=1"), false);
+    return create("xfs", megabytes, List.of("mkfs.xfs", "-q", "-m", "reflink=1"));
   }
 
-  private static LoopFileSystem create(String type, int megabytes, List<String> mkfs, boolean directIo) {
+  private static LoopFileSystem create(String type, int megabytes, List<String> mkfs) {
     requireRoot();
     Path base = TestDirectories.create("loop-" + type);
     Path image = base.resolve(type + ".img");
@@ -50,11 +41,6 @@ public final class LoopFileSystem implements AutoCloseable {
     RUNNER.run(Command.of(append(mkfs, image.toString())));
     RUNNER.run(Command.of("mkdir", mountPoint.toString()));
     RUNNER.run(Command.of("mount", "-o", "loop", image.toString(), mountPoint.toString()));
-    if (directIo) {
-      String device = RUNNER.run(Command.of("findmnt", "--noheadings", "--output", "SOURCE", "--mountpoint",
-          mountPoint.toString())).stdout().strip();
-      RUNNER.run(Command.of("losetup", "--direct-io=on", device));
-    }
     RUNNER.run(Command.of("chmod", "755", mountPoint.toString()));
     return new LoopFileSystem(base, mountPoint);
   }

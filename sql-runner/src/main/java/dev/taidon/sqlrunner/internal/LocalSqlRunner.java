@@ -1064,7 +1064,9 @@ final class LocalSqlRunner implements SqlRunner {
       // The context first: a snapshot is only ever restored together with it.
       store.saveContext(state, context);
       // Over the learner's own session: the env-manager then needs no backend of its own per sandbox.
-      Checkpoint checkpoint = slot.session.checkpoint() ? Checkpoint.DONE_BY_CALLER : Checkpoint.BY_ENV_MANAGER;
+      // A store without atomic snapshots stops the server to publish, and the stop checkpoints.
+      Checkpoint checkpoint = cache.backend().atomicSnapshots() && slot.session.checkpoint()
+          ? Checkpoint.DONE_BY_CALLER : Checkpoint.BY_ENV_MANAGER;
       envManager.publishState(slot.id, new NewState(state, Optional.of(parent),
           Optional.of(Chains.cellDigest(source.sql())), Math.round(stepMillis), Optional.of(plan.request().owner()),
           "private"), checkpoint);
