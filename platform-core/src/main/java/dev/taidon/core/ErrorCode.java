@@ -26,6 +26,7 @@ public enum ErrorCode {
   DATA_DIRECTORY_IN_USE(500, "Data directory in use"),
   DATA_DIRECTORY_UNUSABLE(500, "Data directory unusable"),
   COMMAND_FAILED(500, "External command failed"),
+  SYSTEM_CALL_FAILED(500, "System call failed"),
   POSTGRES_FAILED(500, "PostgreSQL failed"),
   INTERNAL(500, "Internal error"),
   STORE_FULL(507, "State store full"),

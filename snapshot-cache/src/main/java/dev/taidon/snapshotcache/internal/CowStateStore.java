@@ -29,8 +29,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * A state store on a local file system, in three flavours that differ only in the commands that
- * copy a directory: btrfs subvolume snapshots, reflink clones, plain copies.
+ * A state store on a local file system, in three flavours that differ only in how a directory is
+ * copied: btrfs subvolume snapshots (see {@link Subvolumes}), reflink clones, plain copies.
  *
  * <pre>
  * STORE/states/ID                        a published state (a read-only subvolume on btrfs)
@@ -56,13 +56,21 @@ final class CowStateStore implements StateStore {
   private final Path states;
   private final Path workspaces;
   private final CommandRunner runner;
+  private final Subvolumes subvolumes;
   private final ExecutorService reaper = Executors.newSingleThreadExecutor(
       Thread.ofPlatform().daemon().name("store-reaper").factory());
   /** Deleted workspaces this process is still removing: not debris. */
   private final Set<Path> beingRemoved = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /** A store whose btrfs subvolumes are made the {@link Subvolumes#preferred preferred} way. */
   CowStateStore(StoreBackend backend, Path root, CommandRunner runner) {
+    this(backend, root, runner,
+        backend == StoreBackend.BTRFS ? Subvolumes.preferred(runner) : new CommandSubvolumes(runner));
+  }
+
+  CowStateStore(StoreBackend backend, Path root, CommandRunner runner, Subvolumes subvolumes) {
     this.backend = backend;
+    this.subvolumes = subvolumes;
     this.states = root.resolve("states");
     this.workspaces = root.resolve("workspaces");
     this.runner = runner;
@@ -90,7 +98,7 @@ final class CowStateStore implements StateStore {
       throw new TaidonException(ErrorCode.INTERNAL, "workspace " + workspace + " already exists");
     }
     if (backend == StoreBackend.BTRFS) {
-      run(Command.of("btrfs", "subvolume", "create", workspace.toString()));
+      subvolume(() -> subvolumes.create(workspace));
     } else {
       try {
         Files.createDirectory(workspace);
@@ -108,11 +116,11 @@ final class CowStateStore implements StateStore {
     }
     Path temporary = states.resolve(PUBLISHING_PREFIX + id.hex() + "-" + UUID.randomUUID());
     try {
-      run(switch (backend) {
-        case BTRFS -> Command.of("btrfs", "subvolume", "snapshot", "-r", workspace.toString(), temporary.toString());
-        case REFLINK -> Command.of("cp", "-a", "--reflink=always", workspace.toString(), temporary.toString());
-        case COPY -> Command.of("cp", "-a", "--reflink=never", workspace.toString(), temporary.toString());
-      });
+      switch (backend) {
+        case BTRFS -> subvolume(() -> subvolumes.snapshot(workspace, temporary, true));
+        case REFLINK -> run(Command.of("cp", "-a", "--reflink=always", workspace.toString(), temporary.toString()));
+        case COPY -> run(Command.of("cp", "-a", "--reflink=never", workspace.toString(), temporary.toString()));
+      }
       try {
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
         return true;
@@ -138,11 +146,11 @@ final class CowStateStore implements StateStore {
     if (Files.exists(workspace, LinkOption.NOFOLLOW_LINKS)) {
       throw new TaidonException(ErrorCode.INTERNAL, "workspace " + workspace + " already exists");
     }
-    run(switch (backend) {
-      case BTRFS -> Command.of("btrfs", "subvolume", "snapshot", source.toString(), workspace.toString());
-      case REFLINK -> Command.of("cp", "-a", "--reflink=always", source.toString(), workspace.toString());
-      case COPY -> Command.of("cp", "-a", "--reflink=never", source.toString(), workspace.toString());
-    });
+    switch (backend) {
+      case BTRFS -> subvolume(() -> subvolumes.snapshot(source, workspace, false));
+      case REFLINK -> run(Command.of("cp", "-a", "--reflink=always", source.toString(), workspace.toString()));
+      case COPY -> run(Command.of("cp", "-a", "--reflink=never", source.toString(), workspace.toString()));
+    }
   }
 
   @Override
@@ -258,7 +266,7 @@ final class CowStateStore implements StateStore {
       return;
     }
     if (backend == StoreBackend.BTRFS && isSubvolume(path)) {
-      run(Command.of("btrfs", "subvolume", "delete", "--commit-after", path.toString()));
+      subvolume(() -> subvolumes.delete(path));
     } else {
       run(Command.of("rm", "-rf", "--one-file-system", "--", path.toString()));
     }
@@ -276,11 +284,28 @@ final class CowStateStore implements StateStore {
     try {
       return runner.run(command.withTimeout(COPY_TIMEOUT)).stdout();
     } catch (CommandFailedException e) {
-      if (e.isOutOfSpace()) {
-        throw new TaidonException(ErrorCode.STORE_FULL, "the state store on " + states.getParent()
-            + " is out of space: " + e.getMessage(), e);
-      }
-      throw e;
+      throw outOfSpaceOr(e);
     }
+  }
+
+  private void subvolume(Runnable operation) {
+    try {
+      operation.run();
+    } catch (CommandFailedException e) {
+      throw outOfSpaceOr(e);
+    }
+  }
+
+  private TaidonException outOfSpaceOr(CommandFailedException e) {
+    if (e.isOutOfSpace()) {
+      return new TaidonException(ErrorCode.STORE_FULL, "the state store on " + states.getParent()
+          + " is out of space: " + e.getMessage(), e);
+    }
+    return e;
+  }
+
+  /** How btrfs subvolumes are made, for the log line that names the store. */
+  String subvolumesHow() {
+    return subvolumes.how();
   }
 }

@@ -43,13 +43,17 @@ final class StateStoreLocator {
         throw new TaidonException(ErrorCode.INVALID_CONFIGURATION, "taidon.store.backend=" + settings.backend()
             + " but " + storeDirectory + " (" + fileSystemType(storeDirectory) + ") does not support it");
       }
-      log.info("State store: {} in {} (configured by taidon.store.backend)", wanted.configName(), storeDirectory);
-      return new Located(new CowStateStore(wanted, storeDirectory, runner), Optional.empty());
+      CowStateStore store = new CowStateStore(wanted, storeDirectory, runner);
+      log.info("State store: {} in {} (configured by taidon.store.backend){}", wanted.configName(), storeDirectory,
+          wanted == StoreBackend.BTRFS ? ", subvolume snapshots by " + store.subvolumesHow() : "");
+      return new Located(store, Optional.empty());
     }
     String type = fileSystemType(storeDirectory);
     if (type.equals("btrfs") && supports(StoreBackend.BTRFS, storeDirectory)) {
-      log.info("State store: btrfs subvolume snapshots in {} (the data directory is on btrfs)", storeDirectory);
-      return new Located(new CowStateStore(StoreBackend.BTRFS, storeDirectory, runner), Optional.empty());
+      CowStateStore store = new CowStateStore(StoreBackend.BTRFS, storeDirectory, runner);
+      log.info("State store: btrfs subvolume snapshots by {} in {} (the data directory is on btrfs)",
+          store.subvolumesHow(), storeDirectory);
+      return new Located(store, Optional.empty());
     }
     if (supports(StoreBackend.REFLINK, storeDirectory)) {
       log.info("State store: reflink clones in {} (the {} file system supports cp --reflink)", storeDirectory, type);
@@ -58,9 +62,11 @@ final class StateStoreLocator {
     if (root && settings.loopImage()) {
       Optional<String> refused = mountLoopImage(settings, storeDirectory, loopImage);
       if (refused.isEmpty()) {
-        log.info("State store: btrfs subvolume snapshots in a {} loop image {} mounted on {} (the data directory is on "
-            + "{}, which has neither snapshots nor reflinks)", settings.loopImageSize().toMegabytes() + " MB", loopImage, storeDirectory, type);
-        return new Located(new CowStateStore(StoreBackend.BTRFS, storeDirectory, runner), Optional.of(storeDirectory));
+        CowStateStore store = new CowStateStore(StoreBackend.BTRFS, storeDirectory, runner);
+        log.info("State store: btrfs subvolume snapshots by {} in a {} loop image {} mounted on {} (the data directory"
+            + " is on {}, which has neither snapshots nor reflinks)", store.subvolumesHow(),
+            settings.loopImageSize().toMegabytes() + " MB", loopImage, storeDirectory, type);
+        return new Located(store, Optional.of(storeDirectory));
       }
       log.warn("State store: could not create a btrfs loop image ({}); falling back to plain copies", refused.get());
     }

@@ -37,6 +37,13 @@ class BtrfsStateStoreIT extends StateStoreContract {
   }
 
   @Test
+  void thePlatformMakesSubvolumesByIoctlWhereItsNativeBridgeLoads() {
+    if (subvolumes().isEmpty()) {
+      assertThat(store.subvolumesHow()).as("how the preferred store makes subvolumes on this machine").isEqualTo("ioctls");
+    }
+  }
+
+  @Test
   void statesAndWorkspacesAreSubvolumesSoSnapshotsTakeConstantTime() throws Exception {
     Path workspace = store.workspaces().resolve("sub");
     store.createWorkspace(workspace);

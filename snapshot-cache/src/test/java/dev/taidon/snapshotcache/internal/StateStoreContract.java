@@ -31,11 +31,18 @@ abstract class StateStoreContract {
 
   protected abstract StoreBackend backend();
 
+  /** How the store under test makes btrfs subvolumes; empty for the way the platform prefers. */
+  protected java.util.Optional<Subvolumes> subvolumes() {
+    return java.util.Optional.empty();
+  }
+
   @BeforeEach
   void openStore() throws Exception {
     Path root = storeRoot().resolve("store-" + NAMES.incrementAndGet());
     Files.createDirectories(root);
-    store = new CowStateStore(backend(), root, new ProcessCommandRunner());
+    ProcessCommandRunner runner = new ProcessCommandRunner();
+    store = subvolumes().map(made -> new CowStateStore(backend(), root, runner, made))
+        .orElseGet(() -> new CowStateStore(backend(), root, runner));
   }
 
   static StateId id(String seed) {
