@@ -210,8 +210,8 @@ final class SandboxBenchmark implements Bench.Benchmark {
   /**
    * Waits until the workspaces of the sandboxes deleted before are gone: the store removes them in
    * the background (renamed to {@code .discarded-*} until then, docs/operations.md), and on btrfs
-   * that is a process and a file-system commit, which would compete with the next measurement for
-   * the two cores as a refill would.
+   * dropping a subvolume is file-system work that would compete with the next measurement for the
+   * two cores as a refill would.
    */
   private static void awaitDeletions(Path workspaces) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
