@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * Subvolumes made and deleted by the kernel's btrfs ioctls, called through JNA: what {@code btrfs
  * subvolume create|snapshot|delete} do, without starting a process, which costs a publish or a
- * restore 2-3 ms on a two-core machine (docs/decisions/20261127-btrfs-snapshots-by-ioctl.md). The argument layouts
- * are those of {@code linux/btrfs.h}, the same on every Linux architecture.
+ * restore 2-3 ms on a two-core machine (docs/decisions/20261127-btrfs-snapshots-by-ioctl.md).
+ * The argument layouts and ioctl numbers are those of {@code linux/btrfs.h}, the same on every
+ * Linux architecture; the {@code open(2)} flags and errno values are those of x86-64 and arm64.
  */
 final class IoctlSubvolumes implements Subvolumes {
   /** {@code struct btrfs_ioctl_vol_args} and {@code btrfs_ioctl_vol_args_v2} are both 4096 bytes. */
