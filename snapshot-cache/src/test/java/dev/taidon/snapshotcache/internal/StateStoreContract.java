@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,8 +33,8 @@ abstract class StateStoreContract {
   protected abstract StoreBackend backend();
 
   /** How the store under test makes btrfs subvolumes; empty for the way the platform prefers. */
-  protected java.util.Optional<Subvolumes> subvolumes() {
-    return java.util.Optional.empty();
+  protected Optional<Subvolumes> subvolumes() {
+    return Optional.empty();
   }
 
   @BeforeEach
