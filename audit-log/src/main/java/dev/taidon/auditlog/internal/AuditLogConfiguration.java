@@ -1,9 +1,9 @@
 package dev.taidon.auditlog.internal;
 
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -12,7 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 public class AuditLogConfiguration {
 
   @Bean
-  JdbcAuditLog auditLog(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json) {
-    return new JdbcAuditLog(jdbc, transactions, json, Clock.systemUTC());
+  JdbcAuditLog auditLog(DataSource dataSource, TransactionTemplate transactions, JsonMapper json) {
+    return new JdbcAuditLog(dataSource, transactions, json, Clock.systemUTC());
   }
 }

@@ -13,10 +13,18 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,35 +37,134 @@ final class JdbcAuditLog implements AuditLog {
   private final TransactionTemplate transactions;
   private final JsonMapper json;
   private final Clock clock;
+  private final JdbcTemplate batchInserts;
+  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final ReentrantLock writer = new ReentrantLock();
 
-  JdbcAuditLog(JdbcClient jdbc, TransactionTemplate transactions, JsonMapper json, Clock clock) {
-    this.jdbc = jdbc;
+  /** Bounds a group commit's transaction, and so how long the table lock is held at once. */
+  static final int MOST_PER_TRANSACTION = 500;
+
+  JdbcAuditLog(DataSource dataSource, TransactionTemplate transactions, JsonMapper json, Clock clock) {
+    this.jdbc = JdbcClient.create(dataSource);
+    this.batchInserts = new JdbcTemplate(dataSource);
     this.transactions = transactions;
     this.json = json;
     this.clock = clock;
   }
 
+  /**
+   * Appends by group commit: the caller queues its event and waits until a transaction holding it
+   * has committed. Whoever holds the writer lock writes every event queued so far (up to
+   * {@value #MOST_PER_TRANSACTION}) in one transaction, so concurrent appends share one WAL flush
+   * and one table lock instead of queueing for both one by one, each holding a pooled connection
+   * while it waits.
+   *
+   * <p>A caller inside a transaction of its own gets its entry written in that transaction, alone,
+   * so that the entry commits or rolls back with what it records; it never carries other callers'
+   * entries, whose commit it cannot promise.
+   */
   @Override
   public AuditEntry append(AuditEvent event) {
+    Pending pending = new Pending(event);
+    if (TransactionSynchronizationManager.isActualTransactionActive()) {
+      return write(List.of(pending)).getFirst();
+    }
+    queue.add(pending);
+    while (!pending.result.isDone()) {
+      writer.lock();
+      try {
+        if (!pending.result.isDone()) {
+          writeQueued();
+        }
+      } finally {
+        writer.unlock();
+      }
+    }
+    try {
+      return pending.result.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException failure ? failure : e;
+    }
+  }
+
+  /** Takes what is queued and writes it; a batch that fails is written again entry by entry. */
+  private void writeQueued() {
+    List<Pending> batch = new ArrayList<>();
+    for (Pending next; batch.size() < MOST_PER_TRANSACTION && (next = queue.poll()) != null; ) {
+      batch.add(next);
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    try {
+      complete(batch, write(batch));
+    } catch (RuntimeException batchFailure) {
+      if (batch.size() == 1) {
+        batch.getFirst().result.completeExceptionally(batchFailure);
+        return;
+      }
+      // One bad event (one the database refuses by a rule of its own) must not take the others down.
+      for (Pending single : batch) {
+        try {
+          complete(List.of(single), write(List.of(single)));
+        } catch (RuntimeException failure) {
+          single.result.completeExceptionally(failure);
+        }
+      }
+    } finally {
+      // Whatever went wrong, no caller may wait for an entry that nobody will write.
+      for (Pending unwritten : batch) {
+        unwritten.result.completeExceptionally(
+            new TaidonException(ErrorCode.INTERNAL, "the audit entry was not written: its transaction ended abnormally"));
+      }
+    }
+  }
+
+  private static void complete(List<Pending> batch, List<AuditEntry> entries) {
+    for (int i = 0; i < batch.size(); i++) {
+      batch.get(i).result.complete(entries.get(i));
+    }
+  }
+
+  private List<AuditEntry> write(List<Pending> batch) {
     return transactions.execute(status -> {
-      // One writer at a time: the chain needs the previous hash, and sequence numbers have no gaps.
+      // One writer at a time across processes too: the chain needs the previous hash, and sequence
+      // numbers have no gaps.
       jdbc.sql("LOCK TABLE audit_log.entry IN SHARE ROW EXCLUSIVE MODE").update();
       record Last(long sequence, String hash) {}
       Last last = jdbc.sql("SELECT sequence, hash FROM audit_log.entry ORDER BY sequence DESC LIMIT 1")
           .query((rs, n) -> new Last(rs.getLong(1), rs.getString(2)))
           .optional()
           .orElse(new Last(0, AuditChain.GENESIS));
-      long sequence = last.sequence() + 1;
       Instant recordedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-      String hash = AuditChain.hash(last.hash(), sequence, recordedAt, event);
-      jdbc.sql("""
-              INSERT INTO audit_log.entry (sequence, recorded_at, type, actor, attributes, previous_hash, hash)
-              VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)""")
-          .params(sequence, Timestamp.from(recordedAt), event.type(), event.actor(),
-              json.writeValueAsString(event.attributes()), last.hash(), hash)
-          .update();
-      return new AuditEntry(sequence, recordedAt, event, last.hash(), hash);
+      List<AuditEntry> entries = new ArrayList<>(batch.size());
+      List<Object[]> rows = new ArrayList<>(batch.size());
+      long sequence = last.sequence();
+      String previous = last.hash();
+      for (Pending pending : batch) {
+        AuditEvent event = pending.event;
+        sequence++;
+        String hash = AuditChain.hash(previous, sequence, recordedAt, event);
+        entries.add(new AuditEntry(sequence, recordedAt, event, previous, hash));
+        rows.add(new Object[] {sequence, Timestamp.from(recordedAt), event.type(), event.actor(),
+            json.writeValueAsString(event.attributes()), previous, hash});
+        previous = hash;
+      }
+      batchInserts.batchUpdate("""
+          INSERT INTO audit_log.entry (sequence, recorded_at, type, actor, attributes, previous_hash, hash)
+          VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)""", rows);
+      return entries;
     });
+  }
+
+  /** An event waiting for the transaction that stores it. */
+  private static final class Pending {
+    final AuditEvent event;
+    final CompletableFuture<AuditEntry> result = new CompletableFuture<>();
+
+    Pending(AuditEvent event) {
+      this.event = event;
+    }
   }
 
   @Override

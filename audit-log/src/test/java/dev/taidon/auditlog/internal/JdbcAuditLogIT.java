@@ -43,7 +43,7 @@ class JdbcAuditLogIT {
     postgres = TestPostgres.start();
     dataSource = postgres.pool(8);
     RoleSchemas.migrate(dataSource, AuditLogRole.MODULE);
-    auditLog = new JdbcAuditLog(JdbcClient.create(dataSource),
+    auditLog = new JdbcAuditLog(dataSource,
         new TransactionTemplate(new DataSourceTransactionManager(dataSource)), JsonMapper.builder().build(),
         Clock.systemUTC());
   }
@@ -79,6 +79,113 @@ class JdbcAuditLogIT {
           .as("hash of entry %d recomputed from what was read back", entry.sequence()).isEqualTo(entry.hash());
       previous = entry.hash();
     }
+  }
+
+  @Test
+  void appendsThatQueueBehindAWriterShareOneTransaction() throws Exception {
+    List<AuditEvent> events = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      events.add(new AuditEvent("test.grouped", "user-" + i, Map.of("n", "" + i)));
+    }
+    List<Outcome> outcomes = appendWhileAnotherWriterHoldsTheTable(events.getFirst(), events.subList(1, events.size()));
+
+    List<Long> sequences = new ArrayList<>();
+    for (Outcome outcome : outcomes) {
+      assertThat(outcome.failure()).as("append of %s", outcome.event()).isNull();
+      assertThat(outcome.entry().event()).isEqualTo(outcome.event());
+      sequences.add(outcome.entry().sequence());
+    }
+    assertThat(sequences).as("sequence numbers handed out").doesNotHaveDuplicates();
+    assertThat(transactionsThatWrote(sequences))
+        .as("transactions that wrote 40 entries queued behind one writer (the first writer's own, then one for the rest)")
+        .isLessThanOrEqualTo(2);
+    assertThat(auditLog.verify().intact()).isTrue();
+  }
+
+  @Test
+  void anEntryTheDatabaseRefusesFailsAloneAndTheRestOfItsGroupIsWritten() throws Exception {
+    // Events are checked when made, so the database refuses one only by a rule of its own: here a
+    // constraint that stands for any such rule.
+    JdbcClient.create(dataSource).sql("""
+        ALTER TABLE audit_log.entry ADD CONSTRAINT refuses_one_actor CHECK (actor <> 'refused-actor')""").update();
+    AuditEvent refused = new AuditEvent("test.refused", "refused-actor", Map.of());
+    List<AuditEvent> queued = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      queued.add(new AuditEvent("test.beside-refused", "user-" + i, Map.of("n", "" + i)));
+    }
+    queued.add(5, refused);
+    List<Outcome> outcomes;
+    try {
+      outcomes = appendWhileAnotherWriterHoldsTheTable(new AuditEvent("test.first-writer", "user-first", Map.of()), queued);
+    } finally {
+      JdbcClient.create(dataSource).sql("ALTER TABLE audit_log.entry DROP CONSTRAINT refuses_one_actor").update();
+    }
+
+    for (Outcome outcome : outcomes) {
+      if (outcome.event() == refused) {
+        assertThat(outcome.failure()).as("append of an entry the table's constraint refuses")
+            .isNotNull().hasMessageContaining("refuses_one_actor");
+      } else {
+        assertThat(outcome.failure()).as("append of %s, queued beside the refused one", outcome.event()).isNull();
+        assertThat(auditLog.query(new AuditQuery(Optional.of(outcome.event().actor()), Optional.of(outcome.event().type()),
+            Optional.empty(), Optional.empty(), 10))).contains(outcome.entry());
+      }
+    }
+    assertThat(auditLog.verify().intact()).as("the chain after a refused entry").isTrue();
+  }
+
+  private record Outcome(AuditEvent event, AuditEntry entry, Throwable failure) {}
+
+  /**
+   * Holds the table's lock from another connection, lets {@code first} start writing and block on
+   * it, queues {@code rest} behind that writer, then lets go and collects every outcome.
+   */
+  private static List<Outcome> appendWhileAnotherWriterHoldsTheTable(AuditEvent first, List<AuditEvent> rest)
+      throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    List<Outcome> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (java.sql.Connection holder = dataSource.getConnection()) {
+      holder.setAutoCommit(false);
+      holder.createStatement().execute("LOCK TABLE audit_log.entry IN SHARE ROW EXCLUSIVE MODE");
+      threads.add(Thread.ofVirtual().start(() -> outcomes.add(appendCatching(first))));
+      awaitCondition("the first writer waits for the table's lock", () -> JdbcClient.create(dataSource).sql("""
+              SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'audit_log.entry'::regclass""")
+          .query(Long.class).single() == 1);
+      for (AuditEvent event : rest) {
+        threads.add(Thread.ofVirtual().start(() -> outcomes.add(appendCatching(event))));
+      }
+      // The first writer waits in the database; the others wait for it in the audit log.
+      awaitCondition("every later append waits", () -> threads.stream().skip(1).allMatch(t -> t.getState() == Thread.State.WAITING));
+      holder.commit();
+    }
+    for (Thread thread : threads) {
+      thread.join(java.time.Duration.ofSeconds(30));
+      assertThat(thread.isAlive()).as("an append still running 30 s after the table was released").isFalse();
+    }
+    return outcomes;
+  }
+
+  private static Outcome appendCatching(AuditEvent event) {
+    try {
+      return new Outcome(event, auditLog.append(event), null);
+    } catch (RuntimeException e) {
+      return new Outcome(event, null, e);
+    }
+  }
+
+  private static void awaitCondition(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("waiting 30 s until %s", what).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  /** Rows written in one transaction share their {@code xmin}. */
+  private static long transactionsThatWrote(List<Long> sequences) {
+    return JdbcClient.create(dataSource).sql("""
+            SELECT count(DISTINCT xmin::text) FROM audit_log.entry WHERE sequence = ANY (?)""")
+        .param(sequences.toArray(Long[]::new)).query(Long.class).single();
   }
 
   @Test
