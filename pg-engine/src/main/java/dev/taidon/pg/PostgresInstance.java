@@ -4,6 +4,7 @@ import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
 import dev.taidon.core.command.Command;
 import dev.taidon.core.command.CommandRunner;
+import dev.taidon.pg.ProcessSignals.Signal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,7 @@ public final class PostgresInstance {
   private final PostgresBinaries binaries;
   private final OsAccount account;
   private final CommandRunner runner;
+  private final ProcessSignals signals;
   private final Spec spec;
   private Process process;
 
@@ -70,9 +72,16 @@ public final class PostgresInstance {
   }
 
   public PostgresInstance(PostgresBinaries binaries, OsAccount account, CommandRunner runner, Spec spec) {
+    this(binaries, account, runner, ProcessSignals.preferred(runner), spec);
+  }
+
+  /** @param signals how stop signals are sent */
+  public PostgresInstance(PostgresBinaries binaries, OsAccount account, CommandRunner runner, ProcessSignals signals,
+      Spec spec) {
     this.binaries = binaries;
     this.account = account;
     this.runner = runner;
+    this.signals = signals;
     this.spec = spec;
   }
 
@@ -239,17 +248,17 @@ public final class PostgresInstance {
   }
 
   /** Signals that stop a postmaster, gentlest first: fast shutdown, immediate shutdown, kill. */
-  private static final List<String> FAST_SHUTDOWN = List.of("INT", "QUIT", "KILL");
-  private static final List<String> IMMEDIATE_SHUTDOWN = List.of("QUIT", "KILL");
+  private static final List<Signal> FAST_SHUTDOWN = List.of(Signal.INT, Signal.QUIT, Signal.KILL);
+  private static final List<Signal> IMMEDIATE_SHUTDOWN = List.of(Signal.QUIT, Signal.KILL);
 
-  private void stopProcess(ProcessHandle handle, List<String> signals) {
-    for (String signal : signals) {
+  private void stopProcess(ProcessHandle handle, List<Signal> escalation) {
+    for (Signal signal : escalation) {
       if (!handle.isAlive()) {
         return;
       }
-      runner.execute(Command.of("kill", "-s", signal, Long.toString(handle.pid())));
+      signals.send(handle.pid(), signal);
       try {
-        handle.onExit().get(signal.equals("INT") ? 30 : 10, TimeUnit.SECONDS);
+        handle.onExit().get(signal == Signal.INT ? 30 : 10, TimeUnit.SECONDS);
         return;
       } catch (java.util.concurrent.TimeoutException e) {
         log.warn("PostgreSQL (pid {}) did not stop after SIG{}, escalating", handle.pid(), signal);
