@@ -83,7 +83,7 @@ class ServerConfiguration {
     config.setPoolName("control-db");
     config.setMaximumPoolSize(settings.controlDb().poolSize());
     config.setMinimumIdle(Math.min(2, settings.controlDb().poolSize()));
-    config.setConnectionTimeout(Duration.ofSeconds(10).toMillis());
+    config.setConnectionTimeout(settings.controlDb().connectionTimeout().toMillis());
     if (embedded.isPresent()) {
       config.setJdbcUrl(embedded.get().jdbcUrl());
       config.setUsername(embedded.get().username());

@@ -38,15 +38,25 @@ public record ServerSettings(
    * @param password the password for {@code url}
    * @param poolSize connections this process keeps to the control database
    * @param startTimeout how long the embedded control database may take to start
+   * @param connectionTimeout how long a request waits for one of the pool's connections before it is
+   *     answered 503 (the control database is overloaded or unreachable)
    */
   public record ControlDb(
       @DefaultValue("") String url,
       @DefaultValue("") String username,
       @DefaultValue("") String password,
       @DefaultValue("10") int poolSize,
-      @DefaultValue("60s") Duration startTimeout) {
+      @DefaultValue("60s") Duration startTimeout,
+      @DefaultValue("10s") Duration connectionTimeout) {
+
+    /** HikariCP's own lower bound for a connection timeout. */
+    static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
 
     public ControlDb {
+      if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0) {
+        throw invalid("taidon.control-db.connection-timeout must be at least " + MIN_CONNECTION_TIMEOUT.toMillis()
+            + "ms, not " + connectionTimeout.toMillis() + "ms");
+      }
       if (poolSize < 1 || poolSize > 200) {
         throw invalid("taidon.control-db.pool-size must be between 1 and 200, not " + poolSize);
       }

@@ -7,7 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ServerSettingsTest {
-  private static final ServerSettings.ControlDb EMBEDDED = new ServerSettings.ControlDb("", "", "", 10, Duration.ofSeconds(60));
+  private static final ServerSettings.ControlDb EMBEDDED = new ServerSettings.ControlDb("", "", "", 10, Duration.ofSeconds(60), Duration.ofSeconds(10));
 
   @Test
   void refusesShortInternalTokensAndNonPositiveTimeouts() {
@@ -26,9 +26,15 @@ class ServerSettingsTest {
 
   @Test
   void refusesControlDatabaseUrlsThatAreNotPostgresAndAbsurdPoolSizes() {
-    assertThatThrownBy(() -> new ServerSettings.ControlDb("jdbc:mysql://x/y", "", "", 10, Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> new ServerSettings.ControlDb("jdbc:mysql://x/y", "", "", 10, Duration.ofSeconds(1), Duration.ofSeconds(10)))
         .hasMessageContaining("jdbc:postgresql:");
-    assertThatThrownBy(() -> new ServerSettings.ControlDb("", "", "", 0, Duration.ofSeconds(1)))
+    assertThatThrownBy(() -> new ServerSettings.ControlDb("", "", "", 0, Duration.ofSeconds(1), Duration.ofSeconds(10)))
         .hasMessageContaining("pool-size");
+  }
+
+  @Test
+  void refusesAConnectionTimeoutShorterThanThePoolCanKeep() {
+    assertThatThrownBy(() -> new ServerSettings.ControlDb("", "", "", 10, Duration.ofSeconds(1), Duration.ofMillis(100)))
+        .hasMessageContaining("taidon.control-db.connection-timeout must be at least 250ms, not 100ms");
   }
 }
