@@ -208,10 +208,10 @@ final class SandboxBenchmark implements Bench.Benchmark {
   }
 
   /**
-   * Waits until the workspaces of the sandboxes deleted before are gone: the store removes them in
-   * the background (renamed to {@code .discarded-*} until then, docs/operations.md), and on btrfs
-   * dropping a subvolume is file-system work that would compete with the next measurement for the
-   * two cores as a refill would.
+   * Waits until the workspaces of the sandboxes deleted before are gone: with reflinks or copies
+   * the store removes them in the background (renamed to {@code .discarded-*} until then,
+   * docs/operations.md), which would compete with the next measurement for the two cores as a
+   * refill would. On btrfs a workspace is deleted at once and there is nothing to wait for.
    */
   private static void awaitDeletions(Path workspaces) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -34,15 +34,21 @@ import java.util.stream.Stream;
  *
  * <pre>
  * STORE/states/ID                        a published state (a read-only subvolume on btrfs)
- * STORE/states/.publishing-ID-UUID       a snapshot being published; debris after a crash
+ * STORE/states/.publishing-ID-UUID       a copy being published (reflink, copy); debris after a crash
  * STORE/workspaces/NAME                  writable sandbox data directories
- * STORE/workspaces/.discarded-NAME-UUID  a deleted workspace, removed in the background
+ * STORE/workspaces/.discarded-NAME-UUID  a deleted workspace (reflink, copy), removed in the background
  * </pre>
  *
- * <p>Deleting a workspace renames it aside at once and removes it on a background thread: a
- * restore throws a sandbox's data away and clones a snapshot in its place, and the learner need
- * not wait for the file system to free the old blocks. A crash leaves the renamed workspace as
- * debris for {@link #collectDebris()}.
+ * <p>On btrfs, a state is snapshotted straight to its name and a workspace is deleted as a
+ * subvolume at once (the file system's cleaner frees its blocks later). A snapshot appears whole,
+ * with its name, in the file-system transaction that makes it, so no temporary name is needed;
+ * and renaming a subvolume is what btrfs answers by turning the next {@code fsync} anywhere on the
+ * file system (the control database's, when it shares the disk) into a full transaction commit.
+ *
+ * <p>With reflinks or copies, a state is copied under a temporary name and renamed into place, and
+ * deleting a workspace renames it aside at once and removes it on a background thread: a restore
+ * throws a sandbox's data away and clones a snapshot in its place, and the learner need not wait
+ * for {@code rm -rf}. A crash leaves either as debris for {@link #collectDebris()}.
  */
 final class CowStateStore implements StateStore {
   static final String PUBLISHING_PREFIX = ".publishing-";
@@ -114,13 +120,22 @@ final class CowStateStore implements StateStore {
     if (Files.exists(target)) {
       return false;
     }
+    if (backend == StoreBackend.BTRFS) {
+      try {
+        subvolume(() -> subvolumes.snapshot(workspace, target, true));
+        return true;
+      } catch (RuntimeException failed) {
+        if (isSubvolume(target)) {
+          // Another publisher of the same state was first (EEXIST).
+          return false;
+        }
+        throw failed;
+      }
+    }
     Path temporary = states.resolve(PUBLISHING_PREFIX + id.hex() + "-" + UUID.randomUUID());
     try {
-      switch (backend) {
-        case BTRFS -> subvolume(() -> subvolumes.snapshot(workspace, temporary, true));
-        case REFLINK -> run(Command.of("cp", "-a", "--reflink=always", workspace.toString(), temporary.toString()));
-        case COPY -> run(Command.of("cp", "-a", "--reflink=never", workspace.toString(), temporary.toString()));
-      }
+      run(Command.of("cp", "-a", backend == StoreBackend.REFLINK ? "--reflink=always" : "--reflink=never",
+          workspace.toString(), temporary.toString()));
       try {
         Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
         return true;
@@ -156,6 +171,10 @@ final class CowStateStore implements StateStore {
   @Override
   public void deleteWorkspace(Path workspace) {
     if (!Files.exists(workspace, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    if (backend == StoreBackend.BTRFS && isSubvolume(workspace)) {
+      subvolume(() -> subvolumes.delete(workspace));
       return;
     }
     Path discarded = workspaces.resolve(DISCARDED_PREFIX + workspace.getFileName() + "-" + UUID.randomUUID());
