@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -87,7 +88,7 @@ final class JdbcAuditLog implements AuditLog {
     }
   }
 
-  /** Takes what is queued and writes it; a batch that fails is written again entry by entry. */
+  /** Takes what is queued and writes it; a batch the database refuses is written again entry by entry. */
   private void writeQueued() {
     List<Pending> batch = new ArrayList<>();
     for (Pending next; batch.size() < MOST_PER_TRANSACTION && (next = queue.poll()) != null; ) {
@@ -98,12 +99,14 @@ final class JdbcAuditLog implements AuditLog {
     }
     try {
       complete(batch, write(batch));
-    } catch (RuntimeException batchFailure) {
+    } catch (DataIntegrityViolationException refused) {
       if (batch.size() == 1) {
-        batch.getFirst().result.completeExceptionally(batchFailure);
+        batch.getFirst().result.completeExceptionally(refused);
         return;
       }
-      // One bad event (one the database refuses by a rule of its own) must not take the others down.
+      // The database refused an entry (by a rule of its own): that one must not take the others
+      // down. Only then is the batch written again: after any other failure (a connection lost in
+      // the commit, say) it may already be stored, and writing it again would duplicate it.
       for (Pending single : batch) {
         try {
           complete(List.of(single), write(List.of(single)));
@@ -111,6 +114,8 @@ final class JdbcAuditLog implements AuditLog {
           single.result.completeExceptionally(failure);
         }
       }
+    } catch (RuntimeException failure) {
+      batch.forEach(pending -> pending.result.completeExceptionally(failure));
     } finally {
       // Whatever went wrong, no caller may wait for an entry that nobody will write.
       for (Pending unwritten : batch) {
