@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -26,8 +27,13 @@ final class SigningKeys {
   private final JdbcClient jdbc;
   private final AuthSettings settings;
   private final Clock clock;
+  /** Who looks the current key up in the database: one caller at a time. */
+  private final ReentrantLock lookup = new ReentrantLock();
   private volatile ECKey current;
+  /** When to look in the database again: a minute after the last look, or when the key ages out. */
   private volatile Instant currentUntil = Instant.MIN;
+  /** When the current key stops signing: its creation plus the rotation period. */
+  private volatile Instant signsUntil = Instant.MIN;
 
   SigningKeys(JdbcClient jdbc, AuthSettings settings, Clock clock) {
     this.jdbc = jdbc;
@@ -35,31 +41,68 @@ final class SigningKeys {
     this.clock = clock;
   }
 
-  /** The key that signs now, created when none is young enough. */
+  /**
+   * The key that signs now, created when none is young enough.
+   *
+   * <p>Once a minute the database is asked again (another process may have rotated). One caller
+   * asks; while it waits for an answer, the others keep signing with the key in hand, as long as
+   * that key is still young enough to sign. Every sign-in and token refresh comes through here, and
+   * under load a lookup can wait seconds for a pooled connection: callers queued behind it, each
+   * asking again in turn, once held sign-ins for minutes.
+   */
   ECKey current() {
     Instant now = clock.instant();
     ECKey key = current;
     if (key != null && now.isBefore(currentUntil)) {
       return key;
     }
-    synchronized (this) {
-      List<String> young = jdbc.sql("""
-              SELECT jwk FROM idp.signing_key WHERE created_at > ? ORDER BY created_at DESC LIMIT 1""")
-          .param(Timestamp.from(now.minus(settings.keyRotation()))).query(String.class).list();
-      key = young.isEmpty() ? create(now) : parse(young.getFirst());
-      current = key;
-      // Look again after a minute at most, so a rotation by another process is picked up.
-      currentUntil = now.plusSeconds(60);
-      return key;
+    boolean inHandStillSigns = key != null && now.isBefore(signsUntil);
+    if (inHandStillSigns) {
+      if (!lookup.tryLock()) {
+        return key;
+      }
+    } else {
+      lookup.lock();
+    }
+    try {
+      key = current;
+      if (key != null && now.isBefore(currentUntil)) {
+        return key;
+      }
+      record Stored(String jwk, Instant createdAt) {}
+      List<Stored> young = jdbc.sql("""
+              SELECT jwk, created_at FROM idp.signing_key WHERE created_at > ? ORDER BY created_at DESC LIMIT 1""")
+          .param(Timestamp.from(now.minus(settings.keyRotation())))
+          .query((rs, n) -> new Stored(rs.getString(1), rs.getTimestamp(2).toInstant())).list();
+      if (young.isEmpty()) {
+        use(create(now), now, now);
+      } else {
+        use(parse(young.getFirst().jwk()), young.getFirst().createdAt(), now);
+      }
+      return current;
+    } finally {
+      lookup.unlock();
     }
   }
 
   /** Creates a new key that signs from now on. */
-  synchronized ECKey rotate() {
-    ECKey key = create(clock.instant());
+  ECKey rotate() {
+    lookup.lock();
+    try {
+      Instant now = clock.instant();
+      use(create(now), now, now);
+      return current;
+    } finally {
+      lookup.unlock();
+    }
+  }
+
+  private void use(ECKey key, Instant createdAt, Instant now) {
+    Instant until = createdAt.plus(settings.keyRotation());
+    signsUntil = until;
     current = key;
-    currentUntil = clock.instant().plusSeconds(60);
-    return key;
+    Instant lookAgain = now.plusSeconds(60);
+    currentUntil = lookAgain.isBefore(until) ? lookAgain : until;
   }
 
   /** Every key that may have signed a token that has not expired, public parts only. */
