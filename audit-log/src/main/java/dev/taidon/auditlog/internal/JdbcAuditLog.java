@@ -19,11 +19,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -39,11 +43,15 @@ final class JdbcAuditLog implements AuditLog {
   private final JsonMapper json;
   private final Clock clock;
   private final JdbcTemplate batchInserts;
-  private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedDeque<Pending> queue = new ConcurrentLinkedDeque<>();
   private final ReentrantLock writer = new ReentrantLock();
 
   /** Bounds a group commit's transaction, and so how long the table lock is held at once. */
   static final int MOST_PER_TRANSACTION = 500;
+  /** How often a batch is tried while no connection for its transaction can be had. */
+  static final int MOST_ATTEMPTS = 3;
+  /** How long a waiting caller trusts the current writer before it looks at the lock again. */
+  private static final long RECHECK_MILLIS = 20;
 
   JdbcAuditLog(DataSource dataSource, TransactionTemplate transactions, JsonMapper json, Clock clock) {
     this.jdbc = JdbcClient.create(dataSource);
@@ -55,7 +63,7 @@ final class JdbcAuditLog implements AuditLog {
 
   /**
    * Appends by group commit: the caller queues its event and waits until a transaction holding it
-   * has committed. Whoever holds the writer lock writes every event queued so far (up to
+   * has committed. Whoever takes the free writer lock writes every event queued so far (up to
    * {@value #MOST_PER_TRANSACTION}) in one transaction, so concurrent appends share one WAL flush
    * and one table lock instead of queueing for both one by one, each holding a pooled connection
    * while it waits.
@@ -72,19 +80,51 @@ final class JdbcAuditLog implements AuditLog {
     }
     queue.add(pending);
     while (!pending.result.isDone()) {
-      writer.lock();
-      try {
-        if (!pending.result.isDone()) {
+      if (writer.tryLock()) {
+        try {
           writeQueued();
+        } finally {
+          writer.unlock();
         }
-      } finally {
-        writer.unlock();
+      } else {
+        // Someone is writing: wait for this entry, not for the lock. Waiting in line for the lock
+        // would make every caller whose entry is already written pass through it one by one
+        // before the next batch could start: a convoy, each handoff waiting for a busy core.
+        awaitWritten(pending);
       }
     }
+    writeWhatIsLeft();
     try {
       return pending.result.join();
     } catch (CompletionException e) {
       throw e.getCause() instanceof RuntimeException failure ? failure : e;
+    }
+  }
+
+  /**
+   * Writes entries queued while this caller's own batch was written, whose callers found the lock
+   * taken and wait for their entries: whoever leaves the lock looks at the queue once more, so no
+   * entry is left waiting for a writer that has gone.
+   */
+  private void writeWhatIsLeft() {
+    while (!queue.isEmpty() && writer.tryLock()) {
+      try {
+        writeQueued();
+      } finally {
+        writer.unlock();
+      }
+    }
+  }
+
+  /** Waits a moment for the entry; the caller then looks at the lock again. */
+  private static void awaitWritten(Pending pending) {
+    try {
+      pending.result.get(RECHECK_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaidonException(ErrorCode.INTERNAL, "interrupted while the audit entry was being written", e);
+    } catch (ExecutionException | TimeoutException e) {
+      // Written with a failure (reported by the caller's loop), or not yet: look again.
     }
   }
 
@@ -113,6 +153,22 @@ final class JdbcAuditLog implements AuditLog {
         } catch (RuntimeException failure) {
           single.result.completeExceptionally(failure);
         }
+      }
+    } catch (CannotCreateTransactionException unopened) {
+      // Nothing was written: no connection came. The batch goes back to the head of the queue, in
+      // order, so that a moment of pool exhaustion delays its entries rather than failing them
+      // all; an entry fails once its batch could not start {@value #MOST_ATTEMPTS} times.
+      List<Pending> again = new ArrayList<>();
+      for (Pending pending : batch) {
+        if (++pending.attempts < MOST_ATTEMPTS) {
+          again.add(pending);
+        } else {
+          pending.result.completeExceptionally(unopened);
+        }
+      }
+      batch.removeAll(again);
+      for (Pending pending : again.reversed()) {
+        queue.offerFirst(pending);
       }
     } catch (RuntimeException failure) {
       batch.forEach(pending -> pending.result.completeExceptionally(failure));
@@ -166,6 +222,8 @@ final class JdbcAuditLog implements AuditLog {
   private static final class Pending {
     final AuditEvent event;
     final CompletableFuture<AuditEntry> result = new CompletableFuture<>();
+    /** Batches holding this entry that could not start a transaction; touched by the writer only. */
+    int attempts;
 
     Pending(AuditEvent event) {
       this.event = event;

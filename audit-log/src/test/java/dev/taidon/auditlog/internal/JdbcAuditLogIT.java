@@ -134,6 +134,33 @@ class JdbcAuditLogIT {
     assertThat(auditLog.verify().intact()).as("the chain after a refused entry").isTrue();
   }
 
+  @Test
+  void anEntryWaitsForAConnectionInsteadOfFailingWhenThePoolIsBusyForAMoment() throws Exception {
+    try (HikariDataSource onlyOne = postgres.pool(1)) {
+      onlyOne.setConnectionTimeout(500);
+      JdbcAuditLog busyLog = new JdbcAuditLog(onlyOne, new TransactionTemplate(new DataSourceTransactionManager(onlyOne)),
+          JsonMapper.builder().build(), Clock.systemUTC());
+      busyLog.append(new AuditEvent("test.pool-warm", "user-pool", Map.of()));
+      java.util.concurrent.CompletableFuture<AuditEntry> appended = new java.util.concurrent.CompletableFuture<>();
+      try (java.sql.Connection taken = onlyOne.getConnection()) {
+        Thread.ofVirtual().start(() -> {
+          try {
+            appended.complete(busyLog.append(new AuditEvent("test.pool-busy", "user-pool", Map.of())));
+          } catch (RuntimeException e) {
+            appended.completeExceptionally(e);
+          }
+        });
+        awaitCondition("the append waits for the pool's only connection",
+            () -> onlyOne.getHikariPoolMXBean().getThreadsAwaitingConnection() == 1);
+        // Longer than one connection timeout (500 ms), shorter than the three attempts an entry gets.
+        Thread.sleep(700);
+      }
+      assertThat(appended.get(30, java.util.concurrent.TimeUnit.SECONDS).event().type())
+          .as("the entry, written once the connection was back after its first attempt timed out")
+          .isEqualTo("test.pool-busy");
+    }
+  }
+
   private record Outcome(AuditEvent event, AuditEntry entry, Throwable failure) {}
 
   /**
@@ -155,7 +182,8 @@ class JdbcAuditLogIT {
         threads.add(Thread.ofVirtual().start(() -> outcomes.add(appendCatching(event))));
       }
       // The first writer waits in the database; the others wait for it in the audit log.
-      awaitCondition("every later append waits", () -> threads.stream().skip(1).allMatch(t -> t.getState() == Thread.State.WAITING));
+      awaitCondition("every later append waits", () -> threads.stream().skip(1)
+          .allMatch(t -> t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING));
       holder.commit();
     }
     for (Thread thread : threads) {
