@@ -48,7 +48,7 @@ final class SigningKeys {
    * asks; while it waits for an answer, the others keep signing with the key in hand, as long as
    * that key is still young enough to sign. Every sign-in and token refresh comes through here, and
    * under load a lookup can wait seconds for a pooled connection: callers queued behind it, each
-   * asking again in turn, once held sign-ins for minutes.
+   * asking again in turn, would wait for the whole queue's lookups.
    */
   ECKey current() {
     Instant now = clock.instant();
