@@ -16,10 +16,9 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.taidon.core.TaidonException;
 import dev.taidon.idp.AccountKind;
 import dev.taidon.idp.AuthSettings;
-import java.time.Clock;
+import dev.taidon.testkit.MovableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ class AccessTokenVerifierTest {
 
   private final ECKey signingKey = newKey("key-1");
   private final AtomicReference<String> published = new AtomicReference<>(new JWKSet(signingKey.toPublicJWK()).toString());
-  private final MutableClock clock = new MutableClock(NOW);
+  private final MovableClock clock = new MovableClock(NOW);
   private final AccessTokenVerifier verifier = new AccessTokenVerifier(published::get, SETTINGS, clock, 4);
 
   @Test
@@ -53,7 +52,7 @@ class AccessTokenVerifierTest {
     String token = token(signingKey, "acct-1", NOW.plusSeconds(60));
     verifier.verify(token);
 
-    clock.now = NOW.plusSeconds(60 + AccessTokenVerifier.MAX_CLOCK_SKEW_SECONDS + 1);
+    clock.set(NOW.plusSeconds(60 + AccessTokenVerifier.MAX_CLOCK_SKEW_SECONDS + 1));
 
     assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(TaidonException.class)
         .hasMessageContaining("invalid or expired");
@@ -76,7 +75,7 @@ class AccessTokenVerifierTest {
     verifier.verify(token);
     ECKey other = newKey("key-2");
     published.set(new JWKSet(other.toPublicJWK()).toString());
-    clock.now = NOW.plus(AccessTokenVerifier.REFRESH_INTERVAL).plusSeconds(1);
+    clock.set(NOW.plus(AccessTokenVerifier.REFRESH_INTERVAL).plusSeconds(1));
     // A token naming a key the verifier does not hold makes it fetch the key set again.
     verifier.verify(token(other, "acct-9", NOW.plusSeconds(900)));
 
@@ -100,7 +99,7 @@ class AccessTokenVerifierTest {
     }
     String lasting = token(signingKey, "lasting", NOW.plusSeconds(900));
     verifier.verify(lasting);
-    clock.now = NOW.plusSeconds(60);
+    clock.set(NOW.plusSeconds(60));
 
     verifier.verify(token(signingKey, "late", NOW.plusSeconds(900)));
 
@@ -135,29 +134,6 @@ class AccessTokenVerifierTest {
       assertThat(json).contains("\"" + from + "\"");
       return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
           json.replace("\"" + from + "\"", "\"" + to + "\"").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-  }
-
-  private static final class MutableClock extends Clock {
-    volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
     }
   }
 }

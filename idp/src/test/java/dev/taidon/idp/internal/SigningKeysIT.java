@@ -7,12 +7,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.taidon.core.role.RoleSchemas;
 import dev.taidon.idp.AuthSettings;
 import dev.taidon.idp.IdpRole;
+import dev.taidon.testkit.MovableClock;
 import dev.taidon.testkit.TestPostgres;
 import java.sql.Connection;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,30 +31,6 @@ class SigningKeysIT {
 
   private static TestPostgres postgres;
   private static HikariDataSource dataSource;
-
-  /** A clock the test moves. */
-  private static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-11-27T12:00:00Z");
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
 
   @BeforeAll
   static void migrate() {
@@ -77,7 +52,7 @@ class SigningKeysIT {
 
   @Test
   void whileOneCallerWaitsForTheDatabaseTheOthersSignWithTheKeyInHand() throws Exception {
-    MovableClock clock = new MovableClock();
+    MovableClock clock = new MovableClock(Instant.parse("2026-11-27T12:00:00Z"));
     SigningKeys keys = new SigningKeys(JdbcClient.create(dataSource), SETTINGS, clock);
     ECKey first = keys.current();
     clock.advance(Duration.ofSeconds(61));
@@ -102,7 +77,7 @@ class SigningKeysIT {
 
   @Test
   void aKeyPastItsRotationIsNotHandedOutAndOnlyOneNewKeyIsMade() throws Exception {
-    MovableClock clock = new MovableClock();
+    MovableClock clock = new MovableClock(Instant.parse("2026-11-27T12:00:00Z"));
     SigningKeys keys = new SigningKeys(JdbcClient.create(dataSource), SETTINGS, clock);
     ECKey first = keys.current();
     clock.advance(SETTINGS.keyRotation().plusSeconds(1));
