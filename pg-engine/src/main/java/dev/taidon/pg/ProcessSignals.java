@@ -41,6 +41,6 @@ public interface ProcessSignals {
    * says why, once per process.
    */
   static ProcessSignals preferred(CommandRunner runner) {
-    return KillSignals.shared().<ProcessSignals>map(signals -> signals).orElseGet(() -> new CommandSignals(runner));
+    return KillSignals.shared().orElseGet(() -> new CommandSignals(runner));
   }
 }

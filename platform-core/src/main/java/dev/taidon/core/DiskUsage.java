@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 
@@ -22,9 +20,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  * a tenth of two cores. A PostgreSQL data directory holds no sparse files, so file sizes are what
  * the blocks come to, to within one block per file.
  *
- * <p>Where the platform offers it (Linux), each file is looked up relative to its open directory
- * ({@code fstatat}, {@code openat}) instead of by its whole path, which the kernel would otherwise
- * resolve component by component for every one of a data directory's thousand files.
+ * <p>Each file is looked up relative to its open directory ({@code fstatat}, {@code openat})
+ * instead of by its whole path, which the kernel would otherwise resolve component by component
+ * for every one of a data directory's thousand files.
  */
 public final class DiskUsage {
   private DiskUsage() {}
@@ -32,16 +30,17 @@ public final class DiskUsage {
   /** The bytes of the files below {@code directory}; 0 when it does not exist. Files that vanish while it walks count 0. */
   public static long bytes(Path directory) {
     try (DirectoryStream<Path> top = Files.newDirectoryStream(directory)) {
-      if (top instanceof SecureDirectoryStream<Path> secure) {
-        return bytes(secure);
+      if (!(top instanceof SecureDirectoryStream<Path> secure)) {
+        throw new IllegalStateException("directories on this platform cannot be walked relative to an open one; "
+            + "the platform runs on Linux only");
       }
+      return bytes(secure);
     } catch (NoSuchFileException | NotDirectoryException absent) {
       return 0;
     } catch (IOException | DirectoryIteratorException e) {
       throw new UncheckedIOException("cannot measure " + directory,
           e instanceof DirectoryIteratorException iterating ? iterating.getCause() : (IOException) e);
     }
-    return walked(directory);
   }
 
   private static long bytes(SecureDirectoryStream<Path> directory) throws IOException {
@@ -66,35 +65,5 @@ public final class DiskUsage {
       }
     }
     return total;
-  }
-
-  /** The portable walk, by whole paths. */
-  private static long walked(Path directory) {
-    if (!Files.isDirectory(directory)) {
-      return 0;
-    }
-    long[] total = {0};
-    try {
-      Files.walkFileTree(directory, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-          if (attributes.isRegularFile()) {
-            total[0] += attributes.size();
-          }
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-          if (e instanceof NoSuchFileException) {
-            return FileVisitResult.CONTINUE;
-          }
-          throw e;
-        }
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot measure " + directory, e);
-    }
-    return total[0];
   }
 }

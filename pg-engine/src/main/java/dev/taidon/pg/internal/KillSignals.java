@@ -27,15 +27,15 @@ public final class KillSignals implements ProcessSignals {
   }
 
   /** The process's one instance; empty where JNA's native part cannot load. */
-  public static Optional<KillSignals> shared() {
+  public static Optional<ProcessSignals> shared() {
     return Loaded.SIGNALS;
   }
 
   /** Loaded on first use, and only once: a failure is logged once, not per server. */
   private static final class Loaded {
-    static final Optional<KillSignals> SIGNALS = load();
+    static final Optional<ProcessSignals> SIGNALS = load();
 
-    private static Optional<KillSignals> load() {
+    private static Optional<ProcessSignals> load() {
       try {
         return Optional.of(new KillSignals(Native.load("c", LibC.class)));
       } catch (LinkageError | RuntimeException e) {

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
+import dev.taidon.pg.ProcessSignals;
 import dev.taidon.pg.ProcessSignals.Signal;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** kill(2) on real processes. */
 class KillSignalsIT {
-  private final KillSignals signals = KillSignals.shared().orElseThrow(
+  private final ProcessSignals signals = KillSignals.shared().orElseThrow(
       () -> new AssertionError("JNA did not load on this machine; see the warning logged above"));
 
   @Test
