@@ -2,19 +2,30 @@ package dev.taidon.gateway.internal;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Token buckets in the control database ({@code gateway.rate_bucket}), so every gateway replica
  * enforces the same limit. A replica does not go to the database for every request: it takes a
  * small batch of tokens at once (a lease of a tenth of the burst, at most {@link #MAX_LEASE}, at
- * least one) and spends them locally for up to {@link #LEASE_LIFETIME}. Tokens of a lease that
- * lapses unspent are lost, so a limit is never exceeded and at most one lease per replica and key
- * goes unused; with bursts under 20 every request still draws on the shared bucket directly.
+ * least one) and spends them locally. Tokens in hand lapse {@link #LEASE_LIFETIME} after the
+ * latest renewal and are then lost, so a limit is never exceeded and at most one and a half leases
+ * per replica and key go unused; with bursts under 20 every request still draws on the shared
+ * bucket directly.
+ *
+ * <p>No request waits for the database while its replica holds tokens for its key: when half a
+ * lease is left, one background renewal takes the next lease. A request that finds no tokens waits
+ * for the renewal in flight, or starts one, and a renewal takes a token for every request already
+ * waiting besides the lease, so a crowd behind one address (a classroom behind NAT) is served by
+ * one round trip, not one per lease.
  */
 final class RateLimiter {
+  private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
   /** How long a replica may spend tokens it took ahead. */
   static final Duration LEASE_LIFETIME = Duration.ofSeconds(1);
   /** The most tokens taken ahead at once. */
@@ -27,15 +38,24 @@ final class RateLimiter {
 
   /**
    * Tokens taken ahead for one key, or the time before which the shared bucket cannot have a token
-   * again (it refills with time only, so no replica can make that sooner); guarded by its lock (a
-   * lock rather than a monitor: it is held across a database call, which would pin a virtual
-   * thread to its carrier on JDK 21).
+   * again (it refills with time only, so no replica can make that sooner); guarded by its lock,
+   * which is never held across a database call.
    */
   private static final class Lease {
     final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a renewal ends, whatever its outcome. */
+    final Condition renewalEnded = lock.newCondition();
     int tokens;
     long lapsesAtNanos;
     long refusedUntilNanos;
+    boolean renewing;
+    /** Requests waiting for the renewal in flight because no token is in hand. */
+    int waiting;
+
+    /** Whether dropping this lease loses neither tokens nor a refusal nor a request's wait. */
+    boolean idle(long now) {
+      return !renewing && waiting == 0 && lapsesAtNanos - now <= 0 && refusedUntilNanos - now <= 0;
+    }
   }
 
   private final JdbcClient jdbc;
@@ -58,53 +78,121 @@ final class RateLimiter {
 
   Decision take(String key, double ratePerSecond, int burst) {
     if (leases.size() > SWEEP_ABOVE) {
-      long now = nanoTime.getAsLong();
-      leases.values().removeIf(lease -> {
-        if (!lease.lock.tryLock()) {
-          return false;
-        }
-        try {
-          return lease.lapsesAtNanos - now <= 0;
-        } finally {
-          lease.lock.unlock();
-        }
-      });
+      sweep();
     }
+    Bucket bucket = new Bucket(key, ratePerSecond, burst, leaseSize(burst));
     Lease lease = leases.computeIfAbsent(key, ignored -> new Lease());
     lease.lock.lock();
     try {
-      long now = nanoTime.getAsLong();
-      if (lease.tokens > 0 && lease.lapsesAtNanos - now > 0) {
-        lease.tokens--;
-        return new Decision(true, 0);
+      while (true) {
+        long now = nanoTime.getAsLong();
+        if (lease.tokens > 0 && lease.lapsesAtNanos - now > 0) {
+          lease.tokens--;
+          if (bucket.leaseSize() > 1 && lease.tokens <= bucket.leaseSize() / 2 && !lease.renewing
+              && lease.refusedUntilNanos - now <= 0) {
+            lease.renewing = true;
+            Thread.ofVirtual().name("rate-lease-renewal").start(() -> renewAhead(lease, bucket));
+          }
+          return new Decision(true, 0);
+        }
+        if (lease.refusedUntilNanos - now > 0) {
+          return refused(lease.refusedUntilNanos - now);
+        }
+        if (lease.renewing) {
+          lease.waiting++;
+          try {
+            lease.renewalEnded.awaitUninterruptibly();
+          } finally {
+            lease.waiting--;
+          }
+        } else {
+          lease.renewing = true;
+          renew(lease, bucket);
+        }
       }
-      if (lease.refusedUntilNanos - now > 0) {
-        return refused(lease.refusedUntilNanos - now);
-      }
-      Taken taken = takeShared(key, ratePerSecond, burst, leaseSize(burst));
-      if (taken.count() == 0) {
-        lease.tokens = 0;
-        long waitNanos = (long) Math.ceil((1 - taken.left()) / ratePerSecond * 1e9);
-        lease.refusedUntilNanos = now + waitNanos;
-        lease.lapsesAtNanos = lease.refusedUntilNanos;
-        return refused(waitNanos);
-      }
-      lease.tokens = taken.count() - 1;
-      lease.lapsesAtNanos = now + LEASE_LIFETIME.toNanos();
-      return new Decision(true, 0);
     } finally {
       lease.lock.unlock();
     }
+  }
+
+  /** How many requests wait for a renewal of this key's lease, so tests can tell when a crowd has formed. */
+  int waitingFor(String key) {
+    Lease lease = leases.get(key);
+    if (lease == null) {
+      return 0;
+    }
+    lease.lock.lock();
+    try {
+      return lease.waiting;
+    } finally {
+      lease.lock.unlock();
+    }
+  }
+
+  private void renewAhead(Lease lease, Bucket bucket) {
+    lease.lock.lock();
+    try {
+      renew(lease, bucket);
+    } catch (RuntimeException e) {
+      // The lease runs down instead; the next request that finds it empty renews it and meets the error.
+      log.debug("Renewing the rate lease of {} ahead failed", bucket.key(), e);
+    } finally {
+      lease.lock.unlock();
+    }
+  }
+
+  /**
+   * Takes the next lease from the shared bucket: the lease size plus a token for every request
+   * waiting now. Called with the lease's lock held and {@code renewing} set; releases the lock for
+   * the database call and holds it again on return, with {@code renewing} cleared and the waiting
+   * requests woken, whether or not the call succeeded.
+   */
+  private void renew(Lease lease, Bucket bucket) {
+    int wanted = (int) Math.min(bucket.burst(), (long) bucket.leaseSize() + lease.waiting);
+    Taken taken;
+    lease.lock.unlock();
+    try {
+      taken = takeShared(bucket, wanted);
+    } finally {
+      lease.lock.lock();
+      lease.renewing = false;
+      lease.renewalEnded.signalAll();
+    }
+    long now = nanoTime.getAsLong();
+    int inHand = lease.lapsesAtNanos - now > 0 ? lease.tokens : 0;
+    if (taken.count() == 0) {
+      lease.tokens = inHand;
+      lease.refusedUntilNanos = now + (long) Math.ceil((1 - taken.left()) / bucket.ratePerSecond() * 1e9);
+      return;
+    }
+    lease.tokens = inHand + taken.count();
+    lease.lapsesAtNanos = now + LEASE_LIFETIME.toNanos();
+  }
+
+  private void sweep() {
+    long now = nanoTime.getAsLong();
+    leases.values().removeIf(lease -> {
+      if (!lease.lock.tryLock()) {
+        return false;
+      }
+      try {
+        return lease.idle(now);
+      } finally {
+        lease.lock.unlock();
+      }
+    });
   }
 
   private static Decision refused(long waitNanos) {
     return new Decision(false, Math.max(1, (long) Math.ceil(waitNanos / 1e9)));
   }
 
+  private record Bucket(String key, double ratePerSecond, int burst, int leaseSize) {}
+
   private record Taken(int count, double left) {}
 
   /** Refills the shared bucket for the time passed and takes up to {@code wanted} whole tokens from it. */
-  private Taken takeShared(String key, double ratePerSecond, int burst, int wanted) {
+  private Taken takeShared(Bucket bucket, int wanted) {
     return jdbc.sql("""
             INSERT INTO gateway.rate_bucket AS b (key, tokens, updated_at, last_taken)
             VALUES (:key, :burst - least(:wanted, :burst), clock_timestamp(), least(:wanted, :burst))
@@ -116,9 +204,9 @@ final class RateLimiter {
                 ) refilled
               ) decided)
             RETURNING last_taken, tokens""")
-        .param("key", key)
-        .param("rate", ratePerSecond)
-        .param("burst", burst)
+        .param("key", bucket.key())
+        .param("rate", bucket.ratePerSecond())
+        .param("burst", bucket.burst())
         .param("wanted", wanted)
         .query((rs, n) -> new Taken(rs.getInt(1), rs.getDouble(2)))
         .single();

@@ -1,11 +1,21 @@
 package dev.taidon.gateway.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.taidon.core.role.RoleSchemas;
 import dev.taidon.gateway.GatewayRole;
 import dev.taidon.testkit.TestPostgres;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,5 +111,108 @@ class RateLimiterIT {
     nanos.addAndGet(1_000_000_001L);
     jdbc.sql("UPDATE gateway.rate_bucket SET tokens = 1 WHERE key = 'account:waiting'").update();
     assertThat(limiter.take("account:waiting", 1, 1).allowed()).as("after the wait").isTrue();
+  }
+
+  @Test
+  void requestsSpendTheTokensInHandWhileTheLeaseIsRenewed() throws Exception {
+    RateLimiter limiter = new RateLimiter(jdbc, nanos::get);
+    String key = "address:renewing";
+    assertThat(limiter.take(key, NO_REFILL, 300).allowed()).as("first request, which takes a lease of 30").isTrue();
+
+    try (Connection blocker = dataSource.getConnection()) {
+      lockBucket(blocker, key);
+      for (int i = 0; i < 14; i++) {
+        assertThat(limiter.take(key, NO_REFILL, 300).allowed()).isTrue();
+      }
+      awaitRenewalBlockedOnTheBucket();
+      ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+      Future<Integer> restOfTheLease = requests.submit(() -> allowedOf(limiter, key, 300, 15));
+      assertThat(restOfTheLease).as("the 15 tokens left in hand, spent while the renewal waits for the database")
+          .succeedsWithin(HANG_GUARD).isEqualTo(15);
+      Future<Integer> pastTheLease = requests.submit(() -> allowedOf(limiter, key, 300, 1));
+      blocker.commit();
+      assertThat(pastTheLease).as("a request past the lease, answered by the renewal it waited for")
+          .succeedsWithin(HANG_GUARD).isEqualTo(1);
+      requests.close();
+    }
+    assertThat(bucketTokens(key)).as("tokens left after two leases of 30").isEqualTo(240.0, within(0.01));
+  }
+
+  @Test
+  void oneRenewalServesEveryRequestWaitingForIt() throws Exception {
+    RateLimiter limiter = new RateLimiter(jdbc, nanos::get);
+    String key = "address:crowd";
+    int burst = 100_000;
+    assertThat(RateLimiter.leaseSize(burst)).isEqualTo(RateLimiter.MAX_LEASE);
+    assertThat(limiter.take(key, NO_REFILL, burst).allowed()).isTrue();
+    jdbc.sql("CREATE TABLE IF NOT EXISTS public.crowd_renewal (at timestamptz NOT NULL DEFAULT clock_timestamp())")
+        .update();
+    jdbc.sql("""
+        CREATE OR REPLACE FUNCTION public.count_crowd_renewal() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO public.crowd_renewal DEFAULT VALUES; RETURN NEW; END $$""").update();
+    jdbc.sql("""
+        CREATE OR REPLACE TRIGGER count_crowd_renewal AFTER UPDATE ON gateway.rate_bucket
+        FOR EACH ROW WHEN (NEW.key = 'address:crowd') EXECUTE FUNCTION public.count_crowd_renewal()""").update();
+
+    int crowd = 200;
+    List<Future<Integer>> waiting = new ArrayList<>();
+    try (Connection blocker = dataSource.getConnection();
+        ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
+      lockBucket(blocker, key);
+      assertThat(allowedOf(limiter, key, burst, RateLimiter.MAX_LEASE - 1)).as("the rest of the first lease")
+          .isEqualTo(RateLimiter.MAX_LEASE - 1);
+      awaitRenewalBlockedOnTheBucket();
+      for (int i = 0; i < crowd; i++) {
+        waiting.add(requests.submit(() -> allowedOf(limiter, key, burst, 1)));
+      }
+      long giveUpAt = System.nanoTime() + HANG_GUARD.toNanos();
+      while (limiter.waitingFor(key) < crowd) {
+        assertThat(System.nanoTime()).as("all %d requests waiting for the renewal", crowd).isLessThan(giveUpAt);
+        Thread.sleep(5);
+      }
+      blocker.commit();
+      for (Future<Integer> request : waiting) {
+        assertThat(request).succeedsWithin(HANG_GUARD).isEqualTo(1);
+      }
+    }
+    assertThat(jdbc.sql("SELECT count(*) FROM public.crowd_renewal").query(Integer.class).single())
+        .as("renewals that served %d waiting requests with leases of %d: the one they waited for and at most one"
+            + " more sized to them", crowd, RateLimiter.MAX_LEASE)
+        .isBetween(1, 2);
+  }
+
+  /** Generous: only a limiter that never answers gets near it. */
+  private static final Duration HANG_GUARD = Duration.ofSeconds(60);
+
+  private static int allowedOf(RateLimiter limiter, String key, int burst, int requests) {
+    int allowed = 0;
+    for (int i = 0; i < requests; i++) {
+      allowed += limiter.take(key, NO_REFILL, burst).allowed() ? 1 : 0;
+    }
+    return allowed;
+  }
+
+  private static void lockBucket(Connection connection, String key) throws SQLException {
+    connection.setAutoCommit(false);
+    try (PreparedStatement lock = connection.prepareStatement(
+        "SELECT tokens FROM gateway.rate_bucket WHERE key = ? FOR UPDATE")) {
+      lock.setString(1, key);
+      lock.executeQuery().close();
+    }
+  }
+
+  private static void awaitRenewalBlockedOnTheBucket() throws InterruptedException {
+    long giveUpAt = System.nanoTime() + HANG_GUARD.toNanos();
+    while (jdbc.sql("""
+        SELECT count(*) FROM pg_stat_activity
+        WHERE wait_event_type = 'Lock' AND query LIKE '%gateway.rate_bucket%'""").query(Integer.class).single() == 0) {
+      assertThat(System.nanoTime()).as("a lease renewal waiting for the locked bucket").isLessThan(giveUpAt);
+      Thread.sleep(5);
+    }
+  }
+
+  private static double bucketTokens(String key) {
+    return jdbc.sql("SELECT tokens FROM gateway.rate_bucket WHERE key = :key").param("key", key)
+        .query(Double.class).single();
   }
 }
