@@ -2,6 +2,7 @@ package dev.taidon.gateway;
 
 import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
+import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -18,6 +19,12 @@ import org.springframework.util.unit.DataSize;
  * @param accountBurst API requests an account may make at once after a quiet spell
  * @param addressRate API requests per second one client address may sustain (a classroom shares one)
  * @param addressBurst API requests one client address may make at once
+ * @param maxInFlight API requests the platform works on at once; later ones wait their turn in
+ *     arrival order
+ * @param admissionWait the longest a request waits for its turn before it is answered 503
+ *     {@code overloaded} with {@code Retry-After}
+ * @param admissionHold how long an admitted request counts against {@code maxInFlight}: one that
+ *     takes longer (a learner's long statement) lets the next request in
  */
 @ConfigurationProperties("taidon.gateway")
 public record GatewaySettings(
@@ -27,7 +34,10 @@ public record GatewaySettings(
     @DefaultValue("10") double accountRate,
     @DefaultValue("30") int accountBurst,
     @DefaultValue("100") double addressRate,
-    @DefaultValue("300") int addressBurst) {
+    @DefaultValue("300") int addressBurst,
+    @DefaultValue("64") int maxInFlight,
+    @DefaultValue("60s") Duration admissionWait,
+    @DefaultValue("2s") Duration admissionHold) {
 
   public GatewaySettings {
     if (maxRequestSize.toBytes() < 1024 || maxRequestSize.toMegabytes() > 512) {
@@ -42,6 +52,18 @@ public record GatewaySettings(
     if (accountRate <= 0 || addressRate <= 0 || accountBurst < 1 || addressBurst < 1) {
       throw new TaidonException(ErrorCode.INVALID_CONFIGURATION,
           "taidon.gateway rates must be positive and bursts at least 1");
+    }
+    if (maxInFlight < 1 || maxInFlight > 100_000) {
+      throw new TaidonException(ErrorCode.INVALID_CONFIGURATION,
+          "taidon.gateway.max-in-flight must be between 1 and 100000, not " + maxInFlight);
+    }
+    if (admissionWait.isNegative() || admissionWait.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new TaidonException(ErrorCode.INVALID_CONFIGURATION,
+          "taidon.gateway.admission-wait must be between 0s and 10m, not " + admissionWait);
+    }
+    if (admissionHold.compareTo(Duration.ofMillis(100)) < 0 || admissionHold.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new TaidonException(ErrorCode.INVALID_CONFIGURATION,
+          "taidon.gateway.admission-hold must be between 100ms and 10m, not " + admissionHold);
     }
     for (String origin : corsOrigins) {
       if (origin.equals("*") || !origin.matches("https?://[^/\\s]+")) {

@@ -31,6 +31,7 @@ public enum ErrorCode {
   INTERNAL(500, "Internal error"),
   STORE_FULL(507, "State store full"),
   ROLE_UNAVAILABLE(503, "Role unavailable"),
+  OVERLOADED(503, "Platform overloaded"),
   CONTROL_DATABASE_UNAVAILABLE(503, "Control database unavailable");
 
   private final int httpStatus;

@@ -72,6 +72,12 @@ public class GatewayConfiguration {
     return onApi(new RateLimitFilter(limiter, settings, json, true, registry), 35);
   }
 
+  /** After the rate limits: a refused client takes no place in the line. */
+  @Bean
+  FilterRegistrationBean<AdmissionFilter> admission(GatewaySettings settings, JsonMapper json, MeterRegistry registry) {
+    return onApi(new AdmissionFilter(settings, json, registry), 40);
+  }
+
   @Bean
   FilterRegistrationBean<BearerAuthentication> bearerAuthentication(Identity identity, AuthSettings settings,
       JsonMapper json, MeterRegistry registry) {
