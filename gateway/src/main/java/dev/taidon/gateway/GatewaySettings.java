@@ -37,7 +37,7 @@ public record GatewaySettings(
     @DefaultValue("300") int addressBurst,
     @DefaultValue("64") int maxInFlight,
     @DefaultValue("60s") Duration admissionWait,
-    @DefaultValue("2s") Duration admissionHold) {
+    @DefaultValue("10s") Duration admissionHold) {
 
   public GatewaySettings {
     if (maxRequestSize.toBytes() < 1024 || maxRequestSize.toMegabytes() > 512) {
