@@ -8,12 +8,16 @@ package dev.taidon.core;
  *
  * <p>For rows whose loss in a crash of the control database itself (not of the platform, which
  * leaves the database running to write them out within a fraction of a second) costs only work
- * done again: a run's start, a cached state's row, a sandbox's current state. The next synchronous
+ * done again or put right by itself: a run's start, a cached state's row, a sandbox's current state,
+ * a sandbox's presence (reconciled with its server at every start), a rate-limit bucket (which at
+ * worst grants a few tokens twice). The next synchronous
  * commit on the database flushes them with it, since the WAL is written in order.
  */
 public final class LazyCommit {
+  /** The output column that makes the commit lazy, for a statement that returns columns of its own. */
+  public static final String COLUMN = "set_config('synchronous_commit', 'off', true)";
   /** The clause to append; the statement then returns one row per row it wrote. */
-  public static final String RETURNING = "RETURNING set_config('synchronous_commit', 'off', true)";
+  public static final String RETURNING = "RETURNING " + COLUMN;
 
   private LazyCommit() {}
 }

@@ -236,8 +236,8 @@ final class SandboxManager implements EnvManager {
       SandboxEndpoint endpoint = runtime.start(id);
       metrics.opened(actual, System.nanoTime() - began);
       if (!runningInUse && !(claimedFromPool && actual == Presence.HOT)) {
-        jdbc.sql("UPDATE env_manager.sandbox SET presence = 'HOT', last_used_at = now() WHERE id = ?")
-            .param(id.value()).update();
+        jdbc.sql("UPDATE env_manager.sandbox SET presence = 'HOT', last_used_at = now() WHERE id = ? "
+            + LazyCommit.RETURNING).param(id.value()).query(String.class).list();
       }
       touched.put(id, System.nanoTime());
       return endpoint;
@@ -586,8 +586,13 @@ final class SandboxManager implements EnvManager {
     }
   }
 
+  /**
+   * Records where a sandbox is now, committed lazily: presence only mirrors the runtime, which every
+   * start reconciles the rows with, and the runtime is asked again before a sandbox is used.
+   */
   private void markPresence(SandboxId id, Presence presence) {
-    jdbc.sql("UPDATE env_manager.sandbox SET presence = ? WHERE id = ?").params(presence.name(), id.value()).update();
+    jdbc.sql("UPDATE env_manager.sandbox SET presence = ? WHERE id = ? " + LazyCommit.RETURNING)
+        .params(presence.name(), id.value()).query(String.class).list();
   }
 
   private <T> T withLock(SandboxId id, java.util.function.Supplier<T> action) {

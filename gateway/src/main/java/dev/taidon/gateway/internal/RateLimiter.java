@@ -1,5 +1,6 @@
 package dev.taidon.gateway.internal;
 
+import dev.taidon.core.LazyCommit;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
@@ -191,7 +192,11 @@ final class RateLimiter {
 
   private record Taken(int count, double left) {}
 
-  /** Refills the shared bucket for the time passed and takes up to {@code wanted} whole tokens from it. */
+  /**
+   * Refills the shared bucket for the time passed and takes up to {@code wanted} whole tokens from
+   * it, committed lazily: should the control database itself crash and lose the last fraction of a
+   * second, a bucket at worst grants those tokens again.
+   */
   private Taken takeShared(Bucket bucket, int wanted) {
     return jdbc.sql("""
             INSERT INTO gateway.rate_bucket AS b (key, tokens, updated_at, last_taken)
@@ -203,7 +208,7 @@ final class RateLimiter {
                                b.tokens + :rate * extract(epoch FROM clock_timestamp() - b.updated_at)) AS available
                 ) refilled
               ) decided)
-            RETURNING last_taken, tokens""")
+            RETURNING last_taken, tokens, """ + LazyCommit.COLUMN)
         .param("key", bucket.key())
         .param("rate", bucket.ratePerSecond())
         .param("burst", bucket.burst())
