@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * runaway statement holds.
  */
 final class AdmissionFilter extends OncePerRequestFilter {
+  private static final Logger log = LoggerFactory.getLogger(AdmissionFilter.class);
   /** What a refused client is told to wait before trying again. */
   static final long RETRY_AFTER_SECONDS = 5;
 
@@ -47,7 +50,7 @@ final class AdmissionFilter extends OncePerRequestFilter {
     this.holdKeeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("admission-hold")
         .daemon().factory());
     long every = Math.max(10, settings.admissionHold().toMillis() / 4);
-    holdKeeper.scheduleWithFixedDelay(admission::releaseOverdue, every, every, TimeUnit.MILLISECONDS);
+    holdKeeper.scheduleWithFixedDelay(this::releaseOverdue, every, every, TimeUnit.MILLISECONDS);
     this.waits = Timer.builder("taidon.gateway.admission.wait").description("How long API requests waited for their turn")
         .publishPercentileHistogram().register(registry);
     this.refusals = Counter.builder("taidon.gateway.admission.refused")
@@ -89,6 +92,15 @@ final class AdmissionFilter extends OncePerRequestFilter {
     }
     try (Admission.Permit turn = permit.get()) {
       chain.doFilter(request, response);
+    }
+  }
+
+  /** Keeps the schedule alive whatever happens: a task that throws is never run again. */
+  private void releaseOverdue() {
+    try {
+      admission.releaseOverdue();
+    } catch (RuntimeException e) {
+      log.warn("Could not release the turns of requests past taidon.gateway.admission-hold", e);
     }
   }
 

@@ -52,6 +52,10 @@ final class RateLimiter {
     boolean renewing;
     /** Requests waiting for the renewal in flight because no token is in hand. */
     int waiting;
+    /** How many renewals have ended, so a waiter can tell that the one it waited for has. */
+    long renewalsEnded;
+    /** Why the latest renewal failed, or null when it succeeded. */
+    RuntimeException lastRenewalFailure;
 
     /** Whether dropping this lease loses neither tokens nor a refusal nor a request's wait. */
     boolean idle(long now) {
@@ -82,8 +86,7 @@ final class RateLimiter {
       sweep();
     }
     Bucket bucket = new Bucket(key, ratePerSecond, burst, leaseSize(burst));
-    Lease lease = leases.computeIfAbsent(key, ignored -> new Lease());
-    lease.lock.lock();
+    Lease lease = lockedLease(key);
     try {
       while (true) {
         long now = nanoTime.getAsLong();
@@ -92,7 +95,13 @@ final class RateLimiter {
           if (bucket.leaseSize() > 1 && lease.tokens <= bucket.leaseSize() / 2 && !lease.renewing
               && lease.refusedUntilNanos - now <= 0) {
             lease.renewing = true;
-            Thread.ofVirtual().name("rate-lease-renewal").start(() -> renewAhead(lease, bucket));
+            try {
+              Thread.ofVirtual().name("rate-lease-renewal").start(() -> renewAhead(lease, bucket));
+            } catch (RuntimeException | OutOfMemoryError e) {
+              // The lease runs down instead; the request that finds it empty renews it itself.
+              lease.renewing = false;
+              log.warn("Could not start renewing the rate lease of {} ahead: {}", key, e.toString());
+            }
           }
           return new Decision(true, 0);
         }
@@ -100,11 +109,19 @@ final class RateLimiter {
           return refused(lease.refusedUntilNanos - now);
         }
         if (lease.renewing) {
+          long ended = lease.renewalsEnded;
           lease.waiting++;
           try {
-            lease.renewalEnded.awaitUninterruptibly();
+            while (lease.renewing && lease.renewalsEnded == ended) {
+              lease.renewalEnded.awaitUninterruptibly();
+            }
           } finally {
             lease.waiting--;
+          }
+          if (lease.lastRenewalFailure != null) {
+            // The renewal this request waited for failed: it fails alike, at once, rather than
+            // each waiter trying the database again after the one before it gave up.
+            throw lease.lastRenewalFailure;
           }
         } else {
           lease.renewing = true;
@@ -112,6 +129,18 @@ final class RateLimiter {
         }
       }
     } finally {
+      lease.lock.unlock();
+    }
+  }
+
+  /** The key's lease with its lock held; a lease the sweep dropped meanwhile is not used. */
+  private Lease lockedLease(String key) {
+    while (true) {
+      Lease lease = leases.computeIfAbsent(key, ignored -> new Lease());
+      lease.lock.lock();
+      if (leases.get(key) == lease) {
+        return lease;
+      }
       lease.lock.unlock();
     }
   }
@@ -151,12 +180,18 @@ final class RateLimiter {
   private void renew(Lease lease, Bucket bucket) {
     int wanted = (int) Math.min(bucket.burst(), (long) bucket.leaseSize() + lease.waiting);
     Taken taken;
+    RuntimeException failure = null;
     lease.lock.unlock();
     try {
       taken = takeShared(bucket, wanted);
+    } catch (RuntimeException e) {
+      failure = e;
+      throw e;
     } finally {
       lease.lock.lock();
       lease.renewing = false;
+      lease.renewalsEnded++;
+      lease.lastRenewalFailure = failure;
       lease.renewalEnded.signalAll();
     }
     long now = nanoTime.getAsLong();

@@ -38,6 +38,7 @@ class AdmissionTest {
 
     first.close();
     assertThat(third).as("the first to wait, once a request ends").succeedsWithin(HANG_GUARD);
+    assertThat(admission.waiting()).as("requests still waiting after one ended").isEqualTo(1);
     assertThat(fourth).as("the second to wait, while no other request has ended").isNotDone();
     second.close();
     assertThat(fourth).succeedsWithin(HANG_GUARD);
@@ -76,6 +77,7 @@ class AdmissionTest {
     nanos.addAndGet(Duration.ofMillis(1999).toNanos());
     admission.releaseOverdue();
     assertThat(admission.outlasted()).as("requests past the hold after 1.999 s of a 2 s hold").isZero();
+    assertThat(admission.waiting()).isEqualTo(1);
     assertThat(next).isNotDone();
 
     nanos.addAndGet(Duration.ofMillis(1).toNanos());

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
@@ -119,21 +120,21 @@ class RateLimiterIT {
     String key = "address:renewing";
     assertThat(limiter.take(key, NO_REFILL, 300).allowed()).as("first request, which takes a lease of 30").isTrue();
 
-    try (Connection blocker = dataSource.getConnection()) {
+    try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+        Connection blocker = dataSource.getConnection()) {
       lockBucket(blocker, key);
       for (int i = 0; i < 14; i++) {
         assertThat(limiter.take(key, NO_REFILL, 300).allowed()).isTrue();
       }
       awaitRenewalBlockedOnTheBucket();
-      ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
       Future<Integer> restOfTheLease = requests.submit(() -> allowedOf(limiter, key, 300, 15));
       assertThat(restOfTheLease).as("the 15 tokens left in hand, spent while the renewal waits for the database")
           .succeedsWithin(HANG_GUARD).isEqualTo(15);
       Future<Integer> pastTheLease = requests.submit(() -> allowedOf(limiter, key, 300, 1));
+      awaitWaiting(limiter, key, 1);
       blocker.commit();
       assertThat(pastTheLease).as("a request past the lease, answered by the renewal it waited for")
           .succeedsWithin(HANG_GUARD).isEqualTo(1);
-      requests.close();
     }
     assertThat(bucketTokens(key)).as("tokens left after two leases of 30").isEqualTo(240.0, within(0.01));
   }
@@ -156,8 +157,9 @@ class RateLimiterIT {
 
     int crowd = 200;
     List<Future<Integer>> waiting = new ArrayList<>();
-    try (Connection blocker = dataSource.getConnection();
-        ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
+    // The connection closes first, so a failed assertion releases the lock that requests may wait on.
+    try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+        Connection blocker = dataSource.getConnection()) {
       lockBucket(blocker, key);
       assertThat(allowedOf(limiter, key, burst, RateLimiter.MAX_LEASE - 1)).as("the rest of the first lease")
           .isEqualTo(RateLimiter.MAX_LEASE - 1);
@@ -165,11 +167,7 @@ class RateLimiterIT {
       for (int i = 0; i < crowd; i++) {
         waiting.add(requests.submit(() -> allowedOf(limiter, key, burst, 1)));
       }
-      long giveUpAt = System.nanoTime() + HANG_GUARD.toNanos();
-      while (limiter.waitingFor(key) < crowd) {
-        assertThat(System.nanoTime()).as("all %d requests waiting for the renewal", crowd).isLessThan(giveUpAt);
-        Thread.sleep(5);
-      }
+      awaitWaiting(limiter, key, crowd);
       blocker.commit();
       for (Future<Integer> request : waiting) {
         assertThat(request).succeedsWithin(HANG_GUARD).isEqualTo(1);
@@ -181,6 +179,41 @@ class RateLimiterIT {
         .isBetween(1, 2);
   }
 
+  @Test
+  void requestsWaitingForARenewalThatFailsFailWithItAtOnce() throws Exception {
+    RateLimiter limiter = new RateLimiter(jdbc, nanos::get);
+    String key = "address:failing";
+    assertThat(limiter.take(key, NO_REFILL, 300).allowed()).isTrue();
+    int crowd = 20;
+    List<Future<Integer>> waiting = new ArrayList<>();
+    // The connection closes first, so a failed assertion releases the lock that requests may wait on.
+    try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+        Connection blocker = dataSource.getConnection()) {
+      lockBucket(blocker, key);
+      assertThat(allowedOf(limiter, key, 300, 29)).as("the rest of the first lease").isEqualTo(29);
+      awaitRenewalBlockedOnTheBucket();
+      for (int i = 0; i < crowd; i++) {
+        waiting.add(requests.submit(() -> allowedOf(limiter, key, 300, 1)));
+      }
+      awaitWaiting(limiter, key, crowd);
+
+      jdbc.sql("""
+          SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE wait_event_type = 'Lock' AND query LIKE '%gateway.rate_bucket%'""").query().listOfRows();
+
+      long giveUpAt = System.nanoTime() + HANG_GUARD.toNanos();
+      for (Future<Integer> request : waiting) {
+        assertThat(request).as("a request that waited for the renewal whose connection was cut")
+            .failsWithin(Duration.ofNanos(Math.max(1, giveUpAt - System.nanoTime())))
+            .withThrowableThat().as("failed, not still waiting").isInstanceOf(ExecutionException.class);
+      }
+      assertThat(bucketTokens(key)).as("tokens left: the failed renewal took none").isEqualTo(270.0, within(0.01));
+      blocker.commit();
+    }
+    assertThat(limiter.take(key, NO_REFILL, 300).allowed()).as("the next request, which renews anew").isTrue();
+    assertThat(bucketTokens(key)).isEqualTo(240.0, within(0.01));
+  }
+
   /** Generous: only a limiter that never answers gets near it. */
   private static final Duration HANG_GUARD = Duration.ofSeconds(60);
 
@@ -190,6 +223,14 @@ class RateLimiterIT {
       allowed += limiter.take(key, NO_REFILL, burst).allowed() ? 1 : 0;
     }
     return allowed;
+  }
+
+  private static void awaitWaiting(RateLimiter limiter, String key, int count) throws InterruptedException {
+    long giveUpAt = System.nanoTime() + HANG_GUARD.toNanos();
+    while (limiter.waitingFor(key) < count) {
+      assertThat(System.nanoTime()).as("%d requests waiting for the renewal", count).isLessThan(giveUpAt);
+      Thread.sleep(5);
+    }
   }
 
   private static void lockBucket(Connection connection, String key) throws SQLException {
