@@ -31,7 +31,13 @@ public final class Bench {
       }
       return;
     }
-    benchmarks.get(args[0]).run(java.util.Arrays.copyOfRange(args, 1, args.length));
+    try {
+      benchmarks.get(args[0]).run(java.util.Arrays.copyOfRange(args, 1, args.length));
+    } catch (IllegalArgumentException badOption) {
+      // Options are read before anything starts, so this is a wrong command line, not a failed run.
+      System.err.println("taidon: bench " + args[0] + ": " + badOption.getMessage());
+      System.exit(2);
+    }
   }
 
   interface Benchmark {

@@ -21,6 +21,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -46,23 +47,28 @@ final class SandboxBenchmark implements Bench.Benchmark {
   @Override
   public String description() {
     return "sandbox from a cached state / the warm pool to first answer, publish, memory per hot sandbox "
-        + "(option: --hot N, default 100)";
+        + "(options: --hot N, default 100; --stores btrfs,reflink,copy, default all this machine can mount)";
   }
 
   @Override
   public void run(String[] args) throws Exception {
-    int hot = args.length == 2 && args[0].equals("--hot") ? Integer.parseInt(args[1]) : 100;
+    Options options = Options.parse(args);
     Path base = TestDirectories.create("bench-sandbox");
     List<String> report = new ArrayList<>();
     try {
       Samples baseline = postgresBaseline(base.resolve("baseline"));
       report.add(baseline.line(null));
       List<Backend> backends = new ArrayList<>();
-      if (ProcessIdentity.isRoot()) {
+      if (options.stores().contains("btrfs")) {
         backends.add(new Backend("btrfs", LoopFileSystem.btrfs(4096)));
+      }
+      if (options.stores().contains("reflink")) {
         backends.add(new Backend("reflink", LoopFileSystem.xfs(4096)));
       }
-      backends.add(new Backend("copy", null));
+      if (options.stores().contains("copy")) {
+        backends.add(new Backend("copy", null));
+      }
+      int hot = options.hot();
       for (Backend backend : backends) {
         try {
           measureBackend(backend, base, baseline, report, backend.name().equals("btrfs") || backends.size() == 1 ? hot : 0);
@@ -82,6 +88,54 @@ final class SandboxBenchmark implements Bench.Benchmark {
   }
 
   private record Backend(String name, LoopFileSystem fileSystem) {}
+
+  /** The command line: how many hot sandboxes the density count starts, and which stores are measured. */
+  record Options(int hot, Set<String> stores) {
+    static final Set<String> STORES = Set.of("btrfs", "reflink", "copy");
+
+    static Options parse(String[] args) {
+      int hot = 100;
+      Set<String> stores = null;
+      for (int i = 0; i < args.length; i++) {
+        String name = args[i];
+        if (i + 1 == args.length) {
+          throw new IllegalArgumentException("option " + name + " needs a value");
+        }
+        String value = args[++i];
+        switch (name) {
+          case "--hot" -> {
+            try {
+              hot = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+              throw new IllegalArgumentException("--hot takes a whole number of sandboxes, not '" + value + "'");
+            }
+            if (hot < 0 || hot > 2000) {
+              throw new IllegalArgumentException("--hot takes 0 to 2000 sandboxes, not " + hot);
+            }
+          }
+          case "--stores" -> {
+            stores = new java.util.LinkedHashSet<>(List.of(value.split(",")));
+            stores.removeIf(store -> store.isBlank());
+            Set<String> unknown = new java.util.TreeSet<>(stores);
+            unknown.removeAll(STORES);
+            if (stores.isEmpty() || !unknown.isEmpty()) {
+              throw new IllegalArgumentException("--stores takes a comma-separated list of btrfs, reflink and copy, not '"
+                  + value + "'");
+            }
+          }
+          default -> throw new IllegalArgumentException("unknown option " + name + " (options: --hot N, --stores LIST)");
+        }
+      }
+      if (stores == null) {
+        // Loop-mounted btrfs and XFS images need root; the copy store runs anywhere.
+        stores = ProcessIdentity.isRoot() ? Set.of("btrfs", "reflink", "copy") : Set.of("copy");
+      } else if (!ProcessIdentity.isRoot() && !Set.of("copy").containsAll(stores)) {
+        throw new IllegalArgumentException("the btrfs and reflink stores are measured on loop-mounted images, which "
+            + "need root; without it only --stores copy runs");
+      }
+      return new Options(hot, stores);
+    }
+  }
 
   private void measureBackend(Backend backend, Path base, Samples baseline, List<String> report, int hot) throws Exception {
     Path dataRoot = backend.fileSystem() == null ? base.resolve("copy") : backend.fileSystem().root();
@@ -105,6 +159,8 @@ final class SandboxBenchmark implements Bench.Benchmark {
 
       Samples fromCache = new Samples(backend.name() + ": cached state -> first answer");
       Samples publish = new Samples(backend.name() + ": publish a hot sandbox's state");
+      Samples checkpoint = new Samples(backend.name() + ":   of which CHECKPOINT");
+      Samples publishState = new Samples(backend.name() + ":   of which publishState");
       Path workspaces = dataRoot.resolve("data/store/workspaces");
       for (int run = -CACHED_WARM_UP_RUNS; run < RUNS; run++) {
         awaitDeletions(workspaces);
@@ -118,12 +174,15 @@ final class SandboxBenchmark implements Bench.Benchmark {
           // As the runner publishes: CHECKPOINT over the session it ran the step in, then the snapshot.
           StateId next = cached.child("run " + run, "");
           statement.execute("CHECKPOINT");
+          long checkpointed = System.nanoTime();
           envManager.publishState(sandbox.id(), new NewState(next, Optional.of(cached), Optional.of("run " + run), 1,
               Optional.empty(), "private"), Checkpoint.DONE_BY_CALLER);
           long published = System.nanoTime();
           if (run >= 0) {
             fromCache.add(answered - began);
             publish.add(published - answered);
+            checkpoint.add(checkpointed - answered);
+            publishState.add(published - checkpointed);
           }
         } finally {
           closeQuietly(connection);
@@ -158,6 +217,8 @@ final class SandboxBenchmark implements Bench.Benchmark {
       report.add(open.line(null));
       report.add(connect.line(null));
       report.add(publish.line(null));
+      report.add(checkpoint.line(null));
+      report.add(publishState.line(null));
       if (hot > 0) {
         report.add(density(envManager, cached, workspaces, hot));
       }

@@ -13,6 +13,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -37,7 +38,7 @@ final class AdmissionFilter extends OncePerRequestFilter {
 
   private final Admission admission;
   private final JsonMapper json;
-  private final long waitSeconds;
+  private final String refusal;
   private final ScheduledExecutorService holdKeeper;
   private final Timer waits;
   private final Counter refusals;
@@ -46,7 +47,7 @@ final class AdmissionFilter extends OncePerRequestFilter {
     this.admission = new Admission(settings.maxInFlight(), settings.admissionWait(), settings.admissionHold(),
         System::nanoTime);
     this.json = json;
-    this.waitSeconds = settings.admissionWait().toSeconds();
+    this.refusal = refusal(settings.admissionWait());
     this.holdKeeper = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("admission-hold")
         .daemon().factory());
     long every = Math.max(10, settings.admissionHold().toMillis() / 4);
@@ -84,9 +85,7 @@ final class AdmissionFilter extends OncePerRequestFilter {
     if (permit.isEmpty()) {
       refusals.increment();
       response.setHeader("Retry-After", Long.toString(RETRY_AFTER_SECONDS));
-      FilterProblems.write(response, json, Problems.of(ErrorCode.OVERLOADED,
-          "the platform is busier than it can serve: this request waited " + waitSeconds
-              + " s for its turn (taidon.gateway.admission-wait); retry in " + RETRY_AFTER_SECONDS + " s",
+      FilterProblems.write(response, json, Problems.of(ErrorCode.OVERLOADED, refusal,
           Map.of("retryAfterSeconds", RETRY_AFTER_SECONDS)));
       return;
     }
@@ -104,9 +103,21 @@ final class AdmissionFilter extends OncePerRequestFilter {
     }
   }
 
-  /** Called by the servlet container when it takes the filter out of service. */
+  /**
+   * Called by the servlet container when it takes the filter out of service, and by the context
+   * when it closes; the second call does nothing.
+   */
   @Override
   public void destroy() {
     holdKeeper.shutdownNow();
+  }
+
+  /** What a request refused for want of a turn is told, with the wait it was allowed in the unit it was set in. */
+  static String refusal(Duration admissionWait) {
+    String waited = admissionWait.isZero()
+        ? "requests do not wait for a turn here (taidon.gateway.admission-wait is 0s)"
+        : "this request waited " + (admissionWait.toMillis() % 1000 == 0 ? admissionWait.toSeconds() + " s"
+            : admissionWait.toMillis() + " ms") + " for its turn (taidon.gateway.admission-wait)";
+    return "the platform is busier than it can serve: " + waited + "; retry in " + RETRY_AFTER_SECONDS + " s";
   }
 }

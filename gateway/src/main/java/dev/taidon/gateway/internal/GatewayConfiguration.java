@@ -7,8 +7,8 @@ import dev.taidon.idp.Identity;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
+import javax.sql.DataSource;
 import org.springframework.core.Ordered;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 import org.springframework.web.filter.CorsFilter;
@@ -54,8 +54,8 @@ public class GatewayConfiguration {
   }
 
   @Bean
-  RateLimiter rateLimiter(JdbcClient jdbc) {
-    return new RateLimiter(jdbc);
+  RateLimiter rateLimiter(DataSource controlDatabase) {
+    return RateLimiter.over(controlDatabase);
   }
 
   /** Per client address, before authentication: floods of bad tokens are limited too. */
@@ -72,10 +72,19 @@ public class GatewayConfiguration {
     return onApi(new RateLimitFilter(limiter, settings, json, true, registry), 35);
   }
 
+  /**
+   * A bean of its own, so that its hold keeper stops with the context even when the context fails
+   * before the servlet container took the filter into service (and would take it out again).
+   */
+  @Bean(destroyMethod = "destroy")
+  AdmissionFilter admissionFilter(GatewaySettings settings, JsonMapper json, MeterRegistry registry) {
+    return new AdmissionFilter(settings, json, registry);
+  }
+
   /** After the rate limits: a refused client takes no place in the line. */
   @Bean
-  FilterRegistrationBean<AdmissionFilter> admission(GatewaySettings settings, JsonMapper json, MeterRegistry registry) {
-    return onApi(new AdmissionFilter(settings, json, registry), 40);
+  FilterRegistrationBean<AdmissionFilter> admission(AdmissionFilter admissionFilter) {
+    return onApi(admissionFilter, 40);
   }
 
   @Bean

@@ -8,6 +8,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -24,6 +26,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * for the renewal in flight, or starts one, and a renewal takes a token for every request already
  * waiting besides the lease, so a crowd behind one address (a classroom behind NAT) is served by
  * one round trip, not one per lease.
+ *
+ * <p>A renewal's statement may run at most {@link #RENEWAL_TIMEOUT}: the control database has no
+ * statement timeout of its own, and a bucket row locked by something else would otherwise hold
+ * every request of that key for as long as the lock lasts. Past it the renewal fails, and so do
+ * the requests waiting for it (503, the control database being unavailable to them).
  */
 final class RateLimiter {
   private static final Logger log = LoggerFactory.getLogger(RateLimiter.class);
@@ -31,6 +38,8 @@ final class RateLimiter {
   static final Duration LEASE_LIFETIME = Duration.ofSeconds(1);
   /** The most tokens taken ahead at once. */
   static final int MAX_LEASE = 50;
+  /** The longest a lease renewal's statement may run in the control database. */
+  static final Duration RENEWAL_TIMEOUT = Duration.ofSeconds(5);
   /** Above this many keys held, the lapsed leases are dropped. */
   static final int SWEEP_ABOVE = 10_000;
 
@@ -67,8 +76,16 @@ final class RateLimiter {
   private final LongSupplier nanoTime;
   private final ConcurrentHashMap<String, Lease> leases = new ConcurrentHashMap<>();
 
-  RateLimiter(JdbcClient jdbc) {
-    this(jdbc, System::nanoTime);
+  /** A limiter on the control database whose renewals give up after {@link #RENEWAL_TIMEOUT}. */
+  static RateLimiter over(DataSource controlDatabase) {
+    return new RateLimiter(boundedTo(controlDatabase, RENEWAL_TIMEOUT), System::nanoTime);
+  }
+
+  /** A client whose statements the server cancels after {@code timeout} (whole seconds, at least one). */
+  static JdbcClient boundedTo(DataSource dataSource, Duration timeout) {
+    JdbcTemplate template = new JdbcTemplate(dataSource);
+    template.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
+    return JdbcClient.create(template);
   }
 
   RateLimiter(JdbcClient jdbc, LongSupplier nanoTime) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.taidon.core.role.RoleSchemas;
+import dev.taidon.core.web.ProblemResponses;
 import dev.taidon.gateway.GatewayRole;
 import dev.taidon.testkit.TestPostgres;
 import java.sql.Connection;
@@ -212,6 +213,34 @@ class RateLimiterIT {
     }
     assertThat(limiter.take(key, NO_REFILL, 300).allowed()).as("the next request, which renews anew").isTrue();
     assertThat(bucketTokens(key)).isEqualTo(240.0, within(0.01));
+  }
+
+  @Test
+  void aRenewalHeldUpByALockedBucketGivesUpAfterItsTimeoutAndTheNextOneSucceeds() throws Exception {
+    RateLimiter limiter = new RateLimiter(RateLimiter.boundedTo(dataSource, Duration.ofSeconds(1)), nanos::get);
+    String key = "address:stuck";
+    assertThat(limiter.take(key, NO_REFILL, 300).allowed()).isTrue();
+    Future<Integer> pastTheLease;
+    // The connection closes first, so a failed assertion releases the lock that requests may wait on.
+    try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+        Connection blocker = dataSource.getConnection()) {
+      lockBucket(blocker, key);
+      assertThat(allowedOf(limiter, key, 300, 29)).as("the rest of the first lease").isEqualTo(29);
+      pastTheLease = requests.submit(() -> allowedOf(limiter, key, 300, 1));
+
+      assertThat(pastTheLease).as("a request waiting for a renewal that the locked bucket holds up")
+          .failsWithin(HANG_GUARD)
+          .withThrowableThat().as("failed while the lock was still held, not still waiting")
+          .isInstanceOf(ExecutionException.class)
+          .satisfies(failure -> assertThat(ProblemResponses.isControlDatabaseUnavailable(failure))
+              .as("answered 503 control-database-unavailable, not an incident: %s", failure).isTrue());
+      assertThat(jdbc.sql("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+          + " AND query LIKE '%gateway.rate_bucket%'").query(Integer.class).single())
+          .as("statements still waiting for the bucket after the timeout").isZero();
+      blocker.commit();
+    }
+    assertThat(limiter.take(key, NO_REFILL, 300).allowed()).as("the next request, which renews anew").isTrue();
+    assertThat(bucketTokens(key)).as("tokens left: the cancelled renewal took none").isEqualTo(240.0, within(0.01));
   }
 
   /** Generous: only a limiter that never answers gets near it. */

@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -80,10 +81,12 @@ public class ProblemResponses {
   }
 
   /**
-   * The control database could not serve in time (its pool is exhausted, or it is down): 503 with
+   * The control database could not serve in time (its pool is exhausted, it is down, or a statement
+   * bounded by a query timeout ran past it): 503 with
    * a short {@code Retry-After}, since such overload passes, rather than an incident.
    */
-  @ExceptionHandler({DataAccessResourceFailureException.class, java.sql.SQLTransientConnectionException.class})
+  @ExceptionHandler({DataAccessResourceFailureException.class, java.sql.SQLTransientConnectionException.class,
+      QueryTimeoutException.class})
   public ResponseEntity<ProblemDetail> controlDatabaseUnavailable(Exception error) {
     // Overload comes in floods: one line per interval, without stack traces, which cost the CPU
     // the overloaded platform lacks.
@@ -104,7 +107,8 @@ public class ProblemResponses {
   /** Whether an exception, or one of its causes, says the control database could not serve in time. */
   public static boolean isControlDatabaseUnavailable(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof DataAccessResourceFailureException || cause instanceof java.sql.SQLTransientConnectionException) {
+      if (cause instanceof DataAccessResourceFailureException || cause instanceof java.sql.SQLTransientConnectionException
+          || cause instanceof QueryTimeoutException) {
         return true;
       }
     }

@@ -46,6 +46,16 @@ class ProblemResponsesTest {
   }
 
   @Test
+  void aControlDatabaseStatementCancelledByItsTimeoutIsAServiceUnavailableToo() {
+    // What a rate-lease renewal that waited past its query timeout throws (SQLSTATE 57014).
+    ResponseEntity<ProblemDetail> answer = responses.forThrowable(new jakarta.servlet.ServletException(
+        new org.springframework.dao.QueryTimeoutException("canceling statement due to user request")));
+
+    assertThat(answer.getStatusCode().value()).as("a control-database statement past its timeout").isEqualTo(503);
+    assertThat(answer.getBody().getProperties()).containsEntry("code", "control-database-unavailable");
+  }
+
+  @Test
   void aTypedErrorThrownByAFilterKeepsItsCode() {
     ResponseEntity<ProblemDetail> answer = responses.forThrowable(new IllegalStateException("wrapped",
         new TaidonException(ErrorCode.PAYLOAD_TOO_LARGE, "too big")));
