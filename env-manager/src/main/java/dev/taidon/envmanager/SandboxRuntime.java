@@ -2,6 +2,7 @@ package dev.taidon.envmanager;
 
 import dev.taidon.snapshotcache.NewState;
 import dev.taidon.snapshotcache.StateId;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -54,5 +55,13 @@ public interface SandboxRuntime {
 
   /** The disk space the sandbox's data occupies, counting blocks it shares with the state it came from. */
   long diskUsage(SandboxId id);
+
+  /**
+   * A fingerprint of the work the sandbox's running server has done: equal fingerprints taken at
+   * two times mean that no session ran anything in between, so its data can have grown only by
+   * what the database's own background processes write. Different after a restart. Empty when the
+   * runtime cannot tell or the server is not running; callers then assume the data may have grown.
+   */
+  Optional<String> workDone(SandboxId id);
 
 }

@@ -299,6 +299,31 @@ class SandboxIT {
   }
 
   @Test
+  void theDiskWatchdogLeavesRunningSandboxesAloneWhileNothingRunsInThem() throws Exception {
+    // Whether it walks one that something ran in is the disk-limit test's to show: that sandbox is
+    // written over a session of its own, and the full pass comes only every 5 minutes.
+    SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
+    try (Connection idle = connect(envManager.openSandbox(sandbox.id()))) {
+      double skipped = diskChecks("skipped");
+      Await.until("the disk watchdog skipping idle running sandboxes", Duration.ofSeconds(30),
+          () -> diskChecks("skipped") >= skipped + 3, () -> metricLines("taidon_sandbox_disk_checks_total"));
+    }
+    envManager.deleteSandbox(sandbox.id());
+  }
+
+  private static double diskChecks(String result) {
+    java.util.regex.Matcher value = java.util.regex.Pattern.compile(
+        "(?m)^taidon_sandbox_disk_checks_total\\{[^}]*result=\"" + result + "\"[^}]*} (\\S+)$")
+        .matcher(server.get("/actuator/prometheus").body());
+    assertThat(value.find()).as("taidon_sandbox_disk_checks_total{result=\"%s\"} exposed", result).isTrue();
+    return Double.parseDouble(value.group(1));
+  }
+
+  private static List<String> metricLines(String name) {
+    return server.get("/actuator/prometheus").body().lines().filter(line -> line.startsWith(name)).toList();
+  }
+
+  @Test
   void sandboxAndStateMetricsAreExposedForPrometheus() throws Exception {
     SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
     envManager.publishState(sandbox.id(), new NewState(envManager.rootState().child("metrics " + UUID.randomUUID(), ""),

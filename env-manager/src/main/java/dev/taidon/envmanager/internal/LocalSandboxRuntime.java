@@ -30,6 +30,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -59,6 +61,7 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   static final Map<String, String> SETTINGS = settings();
 
   private final Snapshots snapshots;
+  private final ServerActivity activity = ServerActivity.ofThisMachine();
   private final PostgresBinaries binaries;
   private final OsAccount account;
   private final CommandRunner runner;
@@ -356,6 +359,17 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   @Override
   public long diskUsage(SandboxId id) {
     return DiskUsage.bytes(workspace(id));
+  }
+
+  @Override
+  public Optional<String> workDone(SandboxId id) {
+    PostgresInstance instance = instances.get(id);
+    OptionalLong postmaster = instance == null ? OptionalLong.empty() : instance.pid();
+    if (postmaster.isEmpty()) {
+      return Optional.empty();
+    }
+    // The postmaster's pid first: a server started again is another server, whatever its sessions did.
+    return activity.fingerprint(postmaster.getAsLong()).map(work -> postmaster.getAsLong() + "/" + work);
   }
 
 

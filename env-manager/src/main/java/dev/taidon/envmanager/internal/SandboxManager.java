@@ -58,6 +58,15 @@ final class SandboxManager implements EnvManager {
   private final ReentrantLock refilling = new ReentrantLock();
   /** When this process last recorded each sandbox's use ({@link System#nanoTime()}). */
   private final Map<SandboxId, Long> touched = new ConcurrentHashMap<>();
+  /**
+   * How often the watchdog measures every running sandbox, whatever its work: background processes
+   * can add a little (WAL segments the checkpointer prepares), and a runtime may miss work.
+   */
+  static final Duration FULL_DISK_PASS_INTERVAL = Duration.ofMinutes(5);
+  /** When the watchdog last measured every running sandbox; only the upkeep thread reads and sets it. */
+  private Long lastFullDiskPass;
+  /** Each running sandbox's work as it was when the watchdog last measured its disk use. */
+  private final Map<SandboxId, String> workAtLastMeasure = new ConcurrentHashMap<>();
   private volatile boolean closed;
   /** Demand halves this often, so a pool follows what learners open now. */
   static final Duration DEMAND_HALF_LIFE = Duration.ofMinutes(5);
@@ -352,13 +361,20 @@ final class SandboxManager implements EnvManager {
    * idle sandboxes step down (hot to warm to cold), and the pool is refilled.
    */
   void maintain() {
-    for (Row row : jdbc.sql("SELECT * FROM env_manager.sandbox WHERE presence <> 'COLD'").query(SandboxManager::row).list()) {
+    long now = System.nanoTime();
+    boolean measureAll = lastFullDiskPass == null || now - lastFullDiskPass >= FULL_DISK_PASS_INTERVAL.toNanos();
+    if (measureAll) {
+      lastFullDiskPass = now;
+    }
+    List<Row> present = jdbc.sql("SELECT * FROM env_manager.sandbox WHERE presence <> 'COLD'").query(SandboxManager::row).list();
+    for (Row row : present) {
       try {
-        maintain(row);
+        maintain(row, measureAll);
       } catch (RuntimeException e) {
         log.warn("Upkeep of sandbox {} failed: {}", row.id(), e.getMessage());
       }
     }
+    workAtLastMeasure.keySet().retainAll(present.stream().map(Row::id).collect(java.util.stream.Collectors.toSet()));
     refillPool();
     decayDemand();
     Map<Presence, Long> counts = new java.util.EnumMap<>(Presence.class);
@@ -368,7 +384,20 @@ final class SandboxManager implements EnvManager {
     metrics.counted(counts);
   }
 
-  private void maintain(Row row) {
+  /**
+   * Whether a running sandbox's data may have grown since the watchdog last measured it: on a pass
+   * every {@link #FULL_DISK_PASS_INTERVAL}, whenever the runtime cannot tell, and whenever its
+   * server did work since. The work is read before the walk, so work done during it is seen next pass.
+   */
+  private boolean mayHaveGrown(SandboxId id, boolean measureAll) {
+    Optional<String> work = runtime.workDone(id);
+    String before = work.isPresent() ? workAtLastMeasure.put(id, work.get()) : workAtLastMeasure.remove(id);
+    boolean grown = measureAll || work.isEmpty() || !work.get().equals(before);
+    metrics.diskChecked(grown);
+    return grown;
+  }
+
+  private void maintain(Row row, boolean measureAll) {
     SandboxId id = row.id();
     Presence actual = runtime.presence(id);
     if (row.presence() == Presence.HOT && actual != Presence.HOT) {
@@ -385,8 +414,8 @@ final class SandboxManager implements EnvManager {
       });
       return;
     }
-    // Only a running server writes; a stopped sandbox cannot grow.
-    long used = actual == Presence.HOT ? runtime.diskUsage(id) : 0;
+    // Only a running server writes; a stopped sandbox cannot grow, nor one whose sessions did nothing.
+    long used = actual == Presence.HOT && mayHaveGrown(id, measureAll) ? runtime.diskUsage(id) : 0;
     if (used > settings.diskLimit().toBytes()) {
       withLock(id, () -> {
         String failure = String.format("its data grew to %d MB, over the disk limit of %d MB (taidon.sandbox.disk-limit)",

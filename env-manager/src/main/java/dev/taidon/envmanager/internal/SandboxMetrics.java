@@ -1,6 +1,7 @@
 package dev.taidon.envmanager.internal;
 
 import dev.taidon.envmanager.Presence;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -13,13 +14,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * The env-manager's metrics, with stable names (see docs/operations.md):
  * {@code taidon_sandbox_open_seconds{path=hot|warm|cold}} — how long making a sandbox hot took, by
  * where it started from; {@code taidon_sandboxes{presence}} — sandboxes per presence, refreshed by
- * every upkeep pass.
+ * every upkeep pass; {@code taidon_sandbox_disk_checks_total{result=measured|skipped}} — the disk
+ * watchdog's look at each running sandbox: its data walked, or left alone because its server did
+ * no work since the last walk.
  */
 final class SandboxMetrics {
   private final Map<Presence, Timer> openTimers = new EnumMap<>(Presence.class);
   private final Map<Presence, AtomicLong> counts = new EnumMap<>(Presence.class);
+  private final Counter diskMeasured;
+  private final Counter diskSkipped;
 
   SandboxMetrics(MeterRegistry registry) {
+    diskMeasured = Counter.builder("taidon.sandbox.disk.checks").tag("result", "measured")
+        .description("Running sandboxes the disk watchdog looked at, by whether it walked their data").register(registry);
+    diskSkipped = Counter.builder("taidon.sandbox.disk.checks").tag("result", "skipped")
+        .description("Running sandboxes the disk watchdog looked at, by whether it walked their data").register(registry);
     for (Presence presence : Presence.values()) {
       String from = presence.name().toLowerCase(java.util.Locale.ROOT);
       openTimers.put(presence, Timer.builder("taidon.sandbox.open")
@@ -40,6 +49,10 @@ final class SandboxMetrics {
 
   void opened(Presence from, long nanos) {
     openTimers.get(from).record(Duration.ofNanos(nanos));
+  }
+
+  void diskChecked(boolean measured) {
+    (measured ? diskMeasured : diskSkipped).increment();
   }
 
   void counted(Map<Presence, Long> byPresence) {
