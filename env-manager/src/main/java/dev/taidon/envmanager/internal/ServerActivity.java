@@ -64,7 +64,12 @@ final class ServerActivity {
       if (child.isEmpty()) {
         continue;
       }
-      long pid = Long.parseLong(child);
+      long pid;
+      try {
+        pid = Long.parseLong(child);
+      } catch (NumberFormatException unexpected) {
+        return Optional.empty();
+      }
       Optional<String> title = title(pid);
       if (title.isPresent() && isBackgroundProcess(title.get())) {
         continue;

@@ -79,6 +79,13 @@ class ServerActivityTest {
   }
 
   @Test
+  void aChildrenListItCannotReadMakesTheFingerprintUnknown() throws IOException {
+    process(100, "postgres -D /data", 5_000);
+    children(100, "101 garbage");
+    assertThat(new ServerActivity(proc).fingerprint(100)).as("children listed as '101 garbage'").isEmpty();
+  }
+
+  @Test
   void withoutTheChildrenListTheFingerprintIsUnknown() throws IOException {
     process(100, "postgres -D /data", 5_000);
     assertThat(new ServerActivity(proc).fingerprint(100)).as("a kernel without /proc/PID/task/PID/children").isEmpty();
