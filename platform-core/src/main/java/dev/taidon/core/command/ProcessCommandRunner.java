@@ -1,5 +1,6 @@
 package dev.taidon.core.command;
 
+import dev.taidon.core.NativeCalls;
 import java.io.IOException;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -66,13 +67,19 @@ public final class ProcessCommandRunner implements CommandRunner {
     return builder;
   }
 
+  /**
+   * Starts the process on a platform thread ({@link NativeCalls}): the JDK's fork and exec is native
+   * code that waits until the new program runs, and would hold a virtual thread's carrier meanwhile.
+   */
   private static Process launch(ProcessBuilder builder, Command command) {
-    try {
-      return builder.start();
-    } catch (IOException e) {
-      throw new CommandFailedException(command, CommandFailedException.NO_EXIT_STATUS, "",
-          "could not be started (" + e.getMessage() + ")", e);
-    }
+    return NativeCalls.shared().call(() -> {
+      try {
+        return builder.start();
+      } catch (IOException e) {
+        throw new CommandFailedException(command, CommandFailedException.NO_EXIT_STATUS, "",
+            "could not be started (" + e.getMessage() + ")", e);
+      }
+    });
   }
 
   /** Reads up to {@link #MAX_CAPTURED_BYTES} and discards the rest; a stream closed by a kill ends it early. */

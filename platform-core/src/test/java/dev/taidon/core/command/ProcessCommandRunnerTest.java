@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +40,27 @@ class ProcessCommandRunnerTest {
         .isInstanceOfSatisfying(CommandFailedException.class,
             e -> assertThat(e.exitStatus()).isEqualTo(CommandFailedException.NO_EXIT_STATUS))
         .hasMessageContaining("could not be started");
+  }
+
+  @Test
+  void aVirtualThreadStartsProcessesAndHearsOfThoseThatCannotStart() throws Exception {
+    AtomicReference<Object> outcomes = new AtomicReference<>();
+
+    Thread.ofVirtual().start(() -> {
+      CommandResult started = runner.execute(Command.of("sh", "-c", "echo from a virtual thread"));
+      Throwable missing = null;
+      try {
+        runner.run(Command.of("/nonexistent/taidon-no-such-program"));
+      } catch (Throwable e) {
+        missing = e;
+      }
+      outcomes.set(List.of(started.stdout(), missing == null ? "nothing thrown" : missing));
+    }).join();
+
+    List<?> seen = (List<?>) outcomes.get();
+    assertThat(seen.get(0)).isEqualTo("from a virtual thread\n");
+    assertThat(seen.get(1)).as("what a missing program threw on a virtual thread")
+        .isInstanceOf(CommandFailedException.class).asString().contains("could not be started");
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import dev.taidon.core.ErrorCode;
+import dev.taidon.core.NativeCalls;
 import dev.taidon.core.TaidonException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +20,10 @@ import java.util.Map;
  * restore 2-3 ms on a two-core machine (docs/decisions/20261127-btrfs-snapshots-by-ioctl.md).
  * The argument layouts and ioctl numbers are those of {@code linux/btrfs.h}, the same on every
  * Linux architecture; the {@code open(2)} flags and errno values are those of x86-64 and arm64.
+ *
+ * <p>A virtual thread's calls are made through {@link NativeCalls}, on a platform thread while it
+ * waits parked: a snapshot is a file-system commit that would otherwise hold a carrier thread for
+ * its 10-60 ms. Snapshots that are in the kernel at the same moment share one commit.
  */
 final class IoctlSubvolumes implements Subvolumes {
   /** {@code struct btrfs_ioctl_vol_args} and {@code btrfs_ioctl_vol_args_v2} are both 4096 bytes. */
@@ -59,24 +64,26 @@ final class IoctlSubvolumes implements Subvolumes {
   }
 
   private final LibC libc;
+  private final NativeCalls nativeCalls;
 
-  private IoctlSubvolumes(LibC libc) {
+  IoctlSubvolumes(LibC libc, NativeCalls nativeCalls) {
     this.libc = libc;
+    this.nativeCalls = nativeCalls;
   }
 
   /** Loads the C library through JNA; throws {@link LinkageError} where JNA's native part cannot load. */
   static IoctlSubvolumes load() {
-    return new IoctlSubvolumes(Native.load("c", LibC.class));
+    return new IoctlSubvolumes(Native.load("c", LibC.class), NativeCalls.shared());
   }
 
   @Override
   public void create(Path path) {
-    inParent("create subvolume " + path, path, BTRFS_IOC_SUBVOL_CREATE);
+    nativeCalls.run(() -> inParent("create subvolume " + path, path, BTRFS_IOC_SUBVOL_CREATE));
   }
 
   @Override
   public void delete(Path path) {
-    inParent("delete subvolume " + path, path, BTRFS_IOC_SNAP_DESTROY);
+    nativeCalls.run(() -> inParent("delete subvolume " + path, path, BTRFS_IOC_SNAP_DESTROY));
   }
 
   /** An ioctl on {@code path}'s parent directory whose {@code btrfs_ioctl_vol_args} name {@code path}. */
@@ -95,6 +102,10 @@ final class IoctlSubvolumes implements Subvolumes {
 
   @Override
   public void snapshot(Path source, Path target, boolean readOnly) {
+    nativeCalls.run(() -> snapshotHere(source, target, readOnly));
+  }
+
+  private void snapshotHere(Path source, Path target, boolean readOnly) {
     String operation = (readOnly ? "read-only snapshot of " : "snapshot of ") + source + " as " + target;
     Path parent = parentOf(target);
     byte[] name = nameOf(target);
