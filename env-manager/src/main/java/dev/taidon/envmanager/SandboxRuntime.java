@@ -57,11 +57,11 @@ public interface SandboxRuntime {
   long diskUsage(SandboxId id);
 
   /**
-   * A fingerprint of the work the sandbox's running server has done: equal fingerprints taken at
-   * two times mean that no session ran anything in between, so its data can have grown only by
-   * what the database's own background processes write. Different after a restart. Empty when the
-   * runtime cannot tell or the server is not running; callers then assume the data may have grown.
+   * What the sandbox's running server has written so far (see {@link ServerWrites}): the disk
+   * watchdog leaves a sandbox's files alone while what it wrote since their last measurement could
+   * not have taken it past its limit. Empty when the server is not running or the runtime cannot
+   * tell; callers then measure.
    */
-  Optional<String> workDone(SandboxId id);
+  Optional<ServerWrites> writes(SandboxId id);
 
 }

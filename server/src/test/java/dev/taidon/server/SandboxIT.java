@@ -299,14 +299,22 @@ class SandboxIT {
   }
 
   @Test
-  void theDiskWatchdogLeavesRunningSandboxesAloneWhileNothingRunsInThem() throws Exception {
-    // Whether it walks one that something ran in is the disk-limit test's to show: that sandbox is
-    // written over a session of its own, and the full pass comes only every 5 minutes.
+  void theDiskWatchdogLeavesRunningSandboxesAloneWhileWhatTheyWriteIsFarFromTheirLimit() throws Exception {
+    // Whether it walks one that wrote enough to reach the limit is the disk-limit test's to show.
     SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
-    try (Connection idle = connect(envManager.openSandbox(sandbox.id()))) {
+    try (Connection session = connect(envManager.openSandbox(sandbox.id()));
+        Statement statement = session.createStatement()) {
+      statement.execute("CREATE TABLE notes (note text)");
       double skipped = diskChecks("skipped");
-      Await.until("the disk watchdog skipping idle running sandboxes", Duration.ofSeconds(30),
-          () -> diskChecks("skipped") >= skipped + 3, () -> metricLines("taidon_sandbox_disk_checks_total"));
+      Await.until("the disk watchdog skipping a running sandbox that writes a few bytes now and then",
+          Duration.ofSeconds(30), () -> {
+            try {
+              statement.execute("INSERT INTO notes VALUES ('a few bytes')");
+            } catch (SQLException e) {
+              throw new IllegalStateException(e);
+            }
+            return diskChecks("skipped") >= skipped + 3;
+          }, () -> metricLines("taidon_sandbox_disk_checks_total"));
     }
     envManager.deleteSandbox(sandbox.id());
   }

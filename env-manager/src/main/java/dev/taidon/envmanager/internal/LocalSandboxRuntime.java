@@ -10,6 +10,7 @@ import dev.taidon.envmanager.Presence;
 import dev.taidon.envmanager.SandboxEndpoint;
 import dev.taidon.envmanager.SandboxId;
 import dev.taidon.envmanager.SandboxRuntime;
+import dev.taidon.envmanager.ServerWrites;
 import dev.taidon.pg.OsAccount;
 import dev.taidon.pg.PostgresBinaries;
 import dev.taidon.pg.PostgresInstance;
@@ -61,7 +62,7 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   static final Map<String, String> SETTINGS = settings();
 
   private final Snapshots snapshots;
-  private final ServerActivity activity = ServerActivity.ofThisMachine();
+  private final WriteAccounting accounting = WriteAccounting.ofThisMachine();
   private final PostgresBinaries binaries;
   private final OsAccount account;
   private final CommandRunner runner;
@@ -362,16 +363,18 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   }
 
   @Override
-  public Optional<String> workDone(SandboxId id) {
+  public Optional<ServerWrites> writes(SandboxId id) {
     PostgresInstance instance = instances.get(id);
     OptionalLong postmaster = instance == null ? OptionalLong.empty() : instance.pid();
     if (postmaster.isEmpty()) {
       return Optional.empty();
     }
-    // The postmaster's pid first: a server started again is another server, whatever its sessions did.
-    return activity.fingerprint(postmaster.getAsLong()).map(work -> postmaster.getAsLong() + "/" + work);
+    // The postmaster's pid tells servers apart: PIDs are not reused within the watchdog's interval
+    // of measuring every sandbox anyway.
+    OptionalLong written = accounting.bytesWritten(postmaster.getAsLong());
+    return written.isEmpty() ? Optional.empty()
+        : Optional.of(new ServerWrites(postmaster.getAsLong(), written.getAsLong()));
   }
-
 
   /** Stops servers that an earlier platform process left running on sandbox data directories. */
   void stopOrphans() {

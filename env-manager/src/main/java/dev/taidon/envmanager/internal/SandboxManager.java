@@ -54,19 +54,11 @@ final class SandboxManager implements EnvManager {
   private final EngineInfo engine;
   private final AuditLog auditLog;
   private final SandboxMetrics metrics;
+  private final DiskWatchdog diskWatchdog;
   private final Map<SandboxId, ReentrantLock> locks = new ConcurrentHashMap<>();
   private final ReentrantLock refilling = new ReentrantLock();
   /** When this process last recorded each sandbox's use ({@link System#nanoTime()}). */
   private final Map<SandboxId, Long> touched = new ConcurrentHashMap<>();
-  /**
-   * How often the watchdog measures every running sandbox, whatever its work: background processes
-   * can add a little (WAL segments the checkpointer prepares), and a runtime may miss work.
-   */
-  static final Duration FULL_DISK_PASS_INTERVAL = Duration.ofMinutes(5);
-  /** When the watchdog last measured every running sandbox; only the upkeep thread reads and sets it. */
-  private Long lastFullDiskPass;
-  /** Each running sandbox's work as it was when the watchdog last measured its disk use. */
-  private final Map<SandboxId, String> workAtLastMeasure = new ConcurrentHashMap<>();
   private volatile boolean closed;
   /** Demand halves this often, so a pool follows what learners open now. */
   static final Duration DEMAND_HALF_LIFE = Duration.ofMinutes(5);
@@ -89,6 +81,7 @@ final class SandboxManager implements EnvManager {
     this.transactions = transactions;
     this.settings = settings;
     this.engine = engine;
+    this.diskWatchdog = new DiskWatchdog(settings.diskLimit().toBytes(), metrics::diskChecked);
   }
 
   @Override
@@ -243,6 +236,9 @@ final class SandboxManager implements EnvManager {
         markPresence(id, Presence.WARM);
       }
       SandboxEndpoint endpoint = runtime.start(id);
+      if (actual == Presence.COLD) {
+        startedOnClone(id, row.state());
+      }
       metrics.opened(actual, System.nanoTime() - began);
       if (!runningInUse && !(claimedFromPool && actual == Presence.HOT)) {
         jdbc.sql("UPDATE env_manager.sandbox SET presence = 'HOT', last_used_at = now() WHERE id = ? "
@@ -251,6 +247,23 @@ final class SandboxManager implements EnvManager {
       touched.put(id, System.nanoTime());
       return endpoint;
     });
+  }
+
+  /**
+   * Tells the disk watchdog that the sandbox's server just started on a clone of {@code state}, so
+   * that it need not walk the clone's files: the state's recorded size, looked up off the caller's
+   * path. The server is read now, while it is the one that started on the clone.
+   */
+  private void startedOnClone(SandboxId id, StateId state) {
+    runtime.writes(id).ifPresent(writes -> background.execute(() -> {
+      try {
+        cache.describe(state).filter(info -> info.sizeBytes() > 0)
+            .ifPresent(info -> diskWatchdog.startedOnClone(id, writes.server(), info.sizeBytes()));
+      } catch (RuntimeException e) {
+        // The watchdog then walks the files, as for any sandbox it has not measured.
+        log.debug("No recorded size of state {} for sandbox {}: {}", state.shortForm(), id, e.getMessage());
+      }
+    }));
   }
 
   private boolean touchedRecently(Row row) {
@@ -350,6 +363,7 @@ final class SandboxManager implements EnvManager {
       markPresence(id, Presence.WARM);
       if (wasHot || row.kind() == OwnerKind.POOL) {
         runtime.start(id);
+        startedOnClone(id, state);
         markPresence(id, Presence.HOT);
       }
       return null;
@@ -361,20 +375,15 @@ final class SandboxManager implements EnvManager {
    * idle sandboxes step down (hot to warm to cold), and the pool is refilled.
    */
   void maintain() {
-    long now = System.nanoTime();
-    boolean measureAll = lastFullDiskPass == null || now - lastFullDiskPass >= FULL_DISK_PASS_INTERVAL.toNanos();
-    if (measureAll) {
-      lastFullDiskPass = now;
-    }
     List<Row> present = jdbc.sql("SELECT * FROM env_manager.sandbox WHERE presence <> 'COLD'").query(SandboxManager::row).list();
     for (Row row : present) {
       try {
-        maintain(row, measureAll);
+        maintain(row);
       } catch (RuntimeException e) {
         log.warn("Upkeep of sandbox {} failed: {}", row.id(), e.getMessage());
       }
     }
-    workAtLastMeasure.keySet().retainAll(present.stream().map(Row::id).collect(java.util.stream.Collectors.toSet()));
+    diskWatchdog.retain(present.stream().map(Row::id).collect(java.util.stream.Collectors.toSet()));
     refillPool();
     decayDemand();
     Map<Presence, Long> counts = new java.util.EnumMap<>(Presence.class);
@@ -384,20 +393,7 @@ final class SandboxManager implements EnvManager {
     metrics.counted(counts);
   }
 
-  /**
-   * Whether a running sandbox's data may have grown since the watchdog last measured it: on a pass
-   * every {@link #FULL_DISK_PASS_INTERVAL}, whenever the runtime cannot tell, and whenever its
-   * server did work since. The work is read before the walk, so work done during it is seen next pass.
-   */
-  private boolean mayHaveGrown(SandboxId id, boolean measureAll) {
-    Optional<String> work = runtime.workDone(id);
-    String before = work.isPresent() ? workAtLastMeasure.put(id, work.get()) : workAtLastMeasure.remove(id);
-    boolean grown = measureAll || work.isEmpty() || !work.get().equals(before);
-    metrics.diskChecked(grown);
-    return grown;
-  }
-
-  private void maintain(Row row, boolean measureAll) {
+  private void maintain(Row row) {
     SandboxId id = row.id();
     Presence actual = runtime.presence(id);
     if (row.presence() == Presence.HOT && actual != Presence.HOT) {
@@ -414,8 +410,8 @@ final class SandboxManager implements EnvManager {
       });
       return;
     }
-    // Only a running server writes; a stopped sandbox cannot grow, nor one whose sessions did nothing.
-    long used = actual == Presence.HOT && mayHaveGrown(id, measureAll) ? runtime.diskUsage(id) : 0;
+    // Only a running server writes: a stopped sandbox cannot grow.
+    long used = actual == Presence.HOT ? diskWatchdog.used(id, runtime.writes(id), () -> runtime.diskUsage(id)) : 0;
     if (used > settings.diskLimit().toBytes()) {
       withLock(id, () -> {
         String failure = String.format("its data grew to %d MB, over the disk limit of %d MB (taidon.sandbox.disk-limit)",

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code taidon_sandbox_open_seconds{path=hot|warm|cold}} — how long making a sandbox hot took, by
  * where it started from; {@code taidon_sandboxes{presence}} — sandboxes per presence, refreshed by
  * every upkeep pass; {@code taidon_sandbox_disk_checks_total{result=measured|skipped}} — the disk
- * watchdog's look at each running sandbox: its data walked, or left alone because its server did
- * no work since the last walk.
+ * watchdog's look at each running sandbox: its data walked, or left alone because what its server
+ * wrote since the last walk cannot have taken it past the disk limit.
  */
 final class SandboxMetrics {
   private final Map<Presence, Timer> openTimers = new EnumMap<>(Presence.class);
