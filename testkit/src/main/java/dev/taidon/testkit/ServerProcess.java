@@ -33,6 +33,8 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  /** How long one readiness probe may take before it counts as "not ready yet". */
+  private static final Duration READY_PROBE_TIMEOUT = Duration.ofSeconds(10);
 
   private final Process process;
   private final Path log;
@@ -101,7 +103,9 @@ public final class ServerProcess implements AutoCloseable {
         throw new AssertionError("server exited with status " + process.exitValue() + " before it was ready:\n" + output());
       }
       try {
-        HttpResponse<String> response = get("/actuator/health/readiness");
+        // Bounded: a server that accepts connections but never answers fails the wait instead of hanging it.
+        HttpResponse<String> response = send(HttpRequest.newBuilder(baseUrl().resolve("/actuator/health/readiness"))
+            .timeout(READY_PROBE_TIMEOUT).GET().build());
         if (response.statusCode() == 200) {
           return;
         }
