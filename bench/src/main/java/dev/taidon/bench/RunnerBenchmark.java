@@ -4,6 +4,7 @@ import dev.taidon.envmanager.EnvManager;
 import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.envmanager.SandboxEndpoint;
 import dev.taidon.envmanager.SandboxInfo;
+import dev.taidon.snapshotcache.StateId;
 import dev.taidon.testkit.PrometheusText;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -161,8 +162,26 @@ final class RunnerBenchmark implements Bench.Benchmark {
         jdbc.add(System.nanoTime() - began);
       }
     }
+    // The same statements on a fresh server on a fresh clone of the state before cell 10, as the
+    // replay has them after its restore: tells the runner's own cost from the first writes' cost.
+    StateId beforeEdit = new StateId(send("GET", "/api/v1/worksheets/" + worksheet + "/states", learner, null, 200)
+        .get(8).path("stateId").asString());
+    Samples restoredJdbc = new Samples("raw JDBC: the same, on a fresh restore");
+    for (int round = 1; round <= RUNS / 3; round++) {
+      envManager.resetSandbox(baseline.id(), beforeEdit);
+      SandboxEndpoint restored = envManager.openSandbox(baseline.id());
+      try (Connection connection = DriverManager.getConnection(restored.jdbcUrl(), restored.user(), "");
+          Statement statement = connection.createStatement()) {
+        long began = System.nanoTime();
+        for (int i = 10; i <= 20; i++) {
+          statement.execute(CELL.formatted(i, "r" + round, "v" + round));
+        }
+        restoredJdbc.add(System.nanoTime() - began);
+      }
+    }
     envManager.deleteSandbox(baseline.id());
     report.add(jdbc.line(null));
+    report.add(restoredJdbc.line(jdbc) + "   (a new server on a clone of the state before cell 10, connected before timing)");
     report.add(api.line(jdbc) + "   (goal: at most 1.2x)");
     report.add(apiParts.line());
     report.add(paused.line(jdbc) + "   (the sandbox is prepared while the learner reaches for Run)");

@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,8 +89,11 @@ public record OsAccount(String name, int uid, int gid, boolean switched) {
   }
 
   /**
-   * Checks that this account can reach {@code directory}: every directory above it must be
-   * searchable by others when PostgreSQL runs as a different account than the platform.
+   * Checks that this account can reach {@code directory}: it must be able to enter that directory
+   * (when it exists) and every directory above it, as others, its owner or its group, when
+   * PostgreSQL runs as a different account than the platform. A data directory made by
+   * {@code mktemp -d} (mode 0700, owned by root) fails here rather than later with a loader error
+   * from {@code initdb}.
    *
    * @throws TaidonException with {@link ErrorCode#DATA_DIRECTORY_UNUSABLE} naming the directory
    *     that blocks the way and the command that opens it
@@ -98,16 +102,31 @@ public record OsAccount(String name, int uid, int gid, boolean switched) {
     if (!switched) {
       return;
     }
-    for (Path dir = directory.toAbsolutePath().normalize().getParent(); dir != null; dir = dir.getParent()) {
-      try {
-        if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-          throw new TaidonException(ErrorCode.DATA_DIRECTORY_UNUSABLE, "PostgreSQL runs as the account '" + name
-              + "', which cannot enter " + dir + " on the way to " + directory + ": choose a data directory outside it "
-              + "(--data-dir) or allow it with: chmod o+x " + dir);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    Path target = directory.toAbsolutePath().normalize();
+    for (Path dir = Files.isDirectory(target) ? target : target.getParent(); dir != null; dir = dir.getParent()) {
+      if (!canEnter(dir)) {
+        throw new TaidonException(ErrorCode.DATA_DIRECTORY_UNUSABLE, "PostgreSQL runs as the account '" + name
+            + "', which cannot enter " + dir + (dir.equals(target) ? "" : " on the way to " + target)
+            + ": choose a data directory " + (dir.equals(target) ? "it can enter" : "outside it")
+            + " (--data-dir) or allow it with: chmod o+x " + dir);
       }
+    }
+  }
+
+  private boolean canEnter(Path dir) {
+    try {
+      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(dir);
+      int owner = (Integer) Files.getAttribute(dir, "unix:uid");
+      int group = (Integer) Files.getAttribute(dir, "unix:gid");
+      if (owner == uid) {
+        return permissions.contains(PosixFilePermission.OWNER_EXECUTE);
+      }
+      if (group == gid) {
+        return permissions.contains(PosixFilePermission.GROUP_EXECUTE);
+      }
+      return permissions.contains(PosixFilePermission.OTHERS_EXECUTE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

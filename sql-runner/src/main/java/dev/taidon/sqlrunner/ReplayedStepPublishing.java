@@ -10,9 +10,9 @@ public enum ReplayedStepPublishing {
   EVERY_STEP,
   /**
    * A replayed step when rebuilding it from the nearest snapshot before it would cost at least
-   * what a snapshot costs (both measured as the platform runs): after an edit of cell 10 of 20,
-   * quick cells are not stopped for a snapshot each, and a later edit never replays more than
-   * about one snapshot's worth of them again.
+   * what a snapshot costs divided by {@link RunnerSettings#replaySnapshotShare()} (both costs
+   * measured as the platform runs): snapshots add at most that share to a replay after an edit,
+   * and a later edit never replays more than a snapshot's cost over the share again.
    */
   BY_COST
 }

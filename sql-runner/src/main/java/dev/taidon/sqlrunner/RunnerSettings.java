@@ -23,7 +23,12 @@ import org.springframework.util.unit.DataSize;
  *     published only when running it took at least this long; other backends publish every step
  * @param replayedStepPublishing which replayed steps (cells before those a run executes) are
  *     published: {@code by-cost} (when their replay since the last snapshot cost as much as a
- *     snapshot) or {@code every-step}
+ *     snapshot, divided by {@code replaySnapshotShare}) or {@code every-step}
+ * @param replaySnapshotShare with {@code by-cost}, the most that snapshots may add to the time of a
+ *     replay, as a share of it (0 &lt; share &le; 1): a replayed step is published when the steps
+ *     replayed since the last snapshot cost a snapshot's cost divided by this. 1 is the classic
+ *     rent-or-buy rule (at most twice the best choice made knowing the future); smaller shares make
+ *     replays after an edit quicker, and a later edit may replay up to snapshot cost / share again
  * @param readOnlyPublishAbove a step that changed no data is published only when running it took at
  *     least this long (replaying it is cheaper than storing it otherwise)
  * @param sessionIdle a sandbox's session unused this long is closed (a transaction left open in it
@@ -43,6 +48,7 @@ public record RunnerSettings(
     @DefaultValue("5m") Duration datasetStatementTimeout,
     @DefaultValue("1s") Duration publishEveryStepAbove,
     @DefaultValue("by-cost") ReplayedStepPublishing replayedStepPublishing,
+    @DefaultValue("0.1") double replaySnapshotShare,
     @DefaultValue("50ms") Duration readOnlyPublishAbove,
     @DefaultValue("10m") Duration sessionIdle,
     @DefaultValue("true") boolean prebuildDatasets,
@@ -57,6 +63,9 @@ public record RunnerSettings(
     }
     if (anonymousMaxRows < 1 || registeredMaxRows < 1) {
       throw invalid("taidon.runner.*-max-rows must be at least 1");
+    }
+    if (!(replaySnapshotShare > 0 && replaySnapshotShare <= 1)) {
+      throw invalid("taidon.runner.replay-snapshot-share must be above 0 and at most 1, not " + replaySnapshotShare);
     }
     if (maxQueryChars < 1) {
       throw invalid("taidon.runner.max-query-chars must be at least 1");

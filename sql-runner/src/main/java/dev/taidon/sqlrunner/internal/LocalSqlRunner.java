@@ -63,7 +63,8 @@ import tools.jackson.databind.json.JsonMapper;
  * one); if it already holds the tail, use it as it is, otherwise restore the longest cached prefix
  * or continue from what it holds, whichever is further; replay the rest of the tail; execute the
  * head, streaming results; publish each step that ends outside a transaction, when the store makes
- * that cheap.
+ * that cheap. The state a run leaves the sandbox at is published after the answer, before the
+ * worksheet's next run, reset, preparation or state listing, which wait for it.
  */
 final class LocalSqlRunner implements SqlRunner {
   private static final Logger log = LoggerFactory.getLogger(LocalSqlRunner.class);
@@ -80,7 +81,10 @@ final class LocalSqlRunner implements SqlRunner {
   static final Duration REOPEN_AFTER = Duration.ofSeconds(5);
   /** What a restore is taken to cost before one was measured, in milliseconds. */
   static final double INITIAL_RESTORE_MILLIS = 60;
-  /** How long a run waits for a preparation of its sandbox that is in progress. */
+  /**
+   * How long a run waits for brief work on its sandbox to end: a preparation in progress, or the
+   * publish of the state the previous run left.
+   */
   static final Duration PREPARATION_PATIENCE = Duration.ofSeconds(30);
   /** What publishing a step is taken to cost before one was measured, in milliseconds. */
   static final double INITIAL_PUBLISH_MILLIS = 20;
@@ -178,12 +182,28 @@ final class LocalSqlRunner implements SqlRunner {
 
   private StateInfo readableState(String owner, StateId id) {
     Optional<StateInfo> info = cache.describe(id);
+    if (info.isEmpty() && awaitPublishesOf(owner)) {
+      // A state a run of the owner just answered with is kept right after the answer.
+      info = cache.describe(id);
+    }
     boolean readable = info.isPresent() && (info.get().visibility().equals("public")
         || info.get().visibility().equals("shared") || info.get().owner().map(owner::equals).orElse(false));
     if (!readable) {
       throw new TaidonException(ErrorCode.NOT_FOUND, "no state " + id.shortForm() + "… that you may read");
     }
     return info.get();
+  }
+
+  /** Waits for the owner's publishes after answers that are in progress; tells whether there were any. */
+  private boolean awaitPublishesOf(String owner) {
+    boolean waited = false;
+    for (SandboxSlot slot : List.copyOf(slots.values())) {
+      if (slot.owner.equals(owner) && slot.heldBriefly()) {
+        awaitBriefHold(slot);
+        waited = true;
+      }
+    }
+    return waited;
   }
 
   private Base base(String owner, WorksheetBase base) {
@@ -296,24 +316,25 @@ final class LocalSqlRunner implements SqlRunner {
           slot.lastUsedNanos = System.nanoTime();
           return slot;
         }
-        if (!slot.preparing) {
+        if (!slot.heldBriefly()) {
           throw new TaidonException(ErrorCode.CONFLICT, "a run of this worksheet is in progress: wait for it to end"
               + " or cancel it");
         }
       }
-      awaitPreparation(slot);
+      awaitBriefHold(slot);
     }
   }
 
   /**
-   * Waits, outside the owner's lock, until a preparation of the slot has ended (it takes a
-   * restore's time); the caller then takes the slot as if it had been free.
+   * Waits, outside the owner's lock, until brief work on the slot has ended (a preparation, or the
+   * publish after a run's answer: each takes a restore's or a snapshot's time); the caller then
+   * takes the slot as if it had been free.
    */
-  private static void awaitPreparation(SandboxSlot slot) {
+  private static void awaitBriefHold(SandboxSlot slot) {
     try {
       if (!slot.permit.tryAcquire(PREPARATION_PATIENCE.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new TaidonException(ErrorCode.CONFLICT, "the worksheet's sandbox is still being prepared after "
-            + PREPARATION_PATIENCE.toSeconds() + " s: try again");
+        throw new TaidonException(ErrorCode.CONFLICT, "the worksheet's sandbox is still being prepared or its state"
+            + " kept after " + PREPARATION_PATIENCE.toSeconds() + " s: try again");
       }
       slot.permit.release();
     } catch (InterruptedException e) {
@@ -507,20 +528,36 @@ final class LocalSqlRunner implements SqlRunner {
       runs.put(runId, new ActiveRun(request.owner(), control));
       workers.execute(() -> {
         Recorded recorded = null;
+        Object publishing = null;
         try {
-          recorded = execute(plan, slot, control, events::emit);
-        } finally {
-          runs.remove(runId);
-          release(slot);
           try {
-            if (recorded != null) {
-              // The run's record is final before the learner hears how it ended, so a crash
-              // cannot leave a run that was answered without its outcome in the records.
-              recordOutcome(recorded);
-              events.emit(recorded.ended());
-            }
+            recorded = execute(plan, slot, control, events::emit);
           } finally {
-            events.end();
+            runs.remove(runId);
+            if (recorded != null && recorded.publishAfterAnswer().isPresent()) {
+              // The sandbox stays taken until its state is kept; whoever needs it next waits.
+              publishing = slot.holdBriefly();
+            } else {
+              release(slot);
+            }
+            try {
+              if (recorded != null) {
+                // The run's record is final before the learner hears how it ended, so a crash
+                // cannot leave a run that was answered without its outcome in the records.
+                recordOutcome(recorded);
+                events.emit(recorded.ended());
+              }
+            } finally {
+              events.end();
+            }
+          }
+        } finally {
+          if (publishing != null) {
+            try {
+              publishAfterAnswer(slot, recorded.publishAfterAnswer().get());
+            } finally {
+              slot.endBriefHold(publishing);
+            }
           }
         }
         // Off the learner's path: the audit entry follows the answer.
@@ -590,9 +627,19 @@ final class LocalSqlRunner implements SqlRunner {
     long executeNanos;
   }
 
-  /** What a finished run leaves to record, and its last event, sent once the record is written. */
+  /**
+   * What a finished run leaves to record, its last event, sent once the record is written, and the
+   * state it left the sandbox at when that is to be published after the answer.
+   */
   private record Recorded(RunPlan plan, String outcome, Optional<StateId> restoredFrom, int replayed, int executed,
-      double totalMs, RunEvent.Ended ended) {}
+      double totalMs, RunEvent.Ended ended, Optional<PendingPublish> publishAfterAnswer) {}
+
+  /** A step's state to publish once the learner has the run's answer: the sandbox still holds it. */
+  private record PendingPublish(RunPlan plan, StateId parent, StateId state, Worksheet.Cell source, double stepMillis,
+      RunStore.StateContext context) {}
+
+  /** What a step did, and the publish of its state if that was left for after the run's answer. */
+  private record StepResult(StepExecutor.Outcome outcome, Optional<PendingPublish> publishAfterAnswer) {}
 
   private Recorded execute(RunPlan plan, SandboxSlot slot, RunControl control, Consumer<RunEvent> emit) {
     Clock clock = new Clock();
@@ -602,6 +649,7 @@ final class LocalSqlRunner implements SqlRunner {
     int replayed = 0;
     int executed = 0;
     boolean announced = false;
+    Optional<PendingPublish> publishAfterAnswer = Optional.empty();
     try {
       SandboxEndpoint endpoint = open(slot);
       Positioning positioning = position(slot, endpoint, plan.chain(), plan.from(), plan.base());
@@ -615,7 +663,12 @@ final class LocalSqlRunner implements SqlRunner {
       for (int cell = positioning.firstStep(); cell <= plan.through() && !stopped; cell++) {
         boolean head = cell >= plan.from();
         long stepStarted = System.nanoTime();
-        StepExecutor.Outcome step = step(plan, slot, endpoint, cell, head, budget, control, emit);
+        // The state the run leaves the sandbox at is kept after the answer; earlier ones at once,
+        // as the sandbox moves on from them.
+        boolean last = cell == plan.through() && plan.query().isEmpty();
+        StepResult result = step(plan, slot, cell, head, last, budget, control, emit);
+        publishAfterAnswer = result.publishAfterAnswer();
+        StepExecutor.Outcome step = result.outcome();
         if (head) {
           executed++;
           clock.executeNanos += System.nanoTime() - stepStarted;
@@ -638,16 +691,19 @@ final class LocalSqlRunner implements SqlRunner {
       if (slot.session == null) {
         // The session was lost; if env-manager stopped the sandbox on purpose, the learner hears why.
         failure = stoppedBecause(slot);
+        publishAfterAnswer = Optional.empty();
       }
     } catch (TaidonException e) {
       outcome = control.cancelled() ? "cancelled" : "failed";
       failure = Optional.of(e.getMessage());
+      publishAfterAnswer = Optional.empty();
       slot.unknown();
       slot.closeSession();
       log.info("Run {} of {} stopped: {}", plan.runId(), plan.request().owner(), e.getMessage());
     } catch (RuntimeException e) {
       outcome = "failed";
       failure = Optional.of("the platform failed while running: " + e);
+      publishAfterAnswer = Optional.empty();
       slot.unknown();
       slot.closeSession();
       log.warn("Run {} of {} failed", plan.runId(), plan.request().owner(), e);
@@ -660,7 +716,7 @@ final class LocalSqlRunner implements SqlRunner {
     RunEvent.Ended ended = new RunEvent.Ended(outcome, new RunEvent.Timings(millis(clock.planNanos),
         millis(clock.restoreNanos), millis(clock.replayNanos), millis(clock.executeNanos), millis(total)), failure);
     metrics.run(outcome, total);
-    return new Recorded(plan, outcome, restoredFrom, replayed, executed, millis(total), ended);
+    return new Recorded(plan, outcome, restoredFrom, replayed, executed, millis(total), ended, publishAfterAnswer);
   }
 
   /** A run's outcome after a step: a failed step fails it; one that stopped it says why it stopped. */
@@ -815,13 +871,28 @@ final class LocalSqlRunner implements SqlRunner {
 
   @Override
   public void prepareRun(String owner, String worksheetId) {
-    SandboxSlot slot;
-    synchronized (ownerLocks.computeIfAbsent(owner, key -> new Object())) {
-      slot = assigned(owner, worksheetId).orElse(null);
-      if (slot == null || !slot.permit.tryAcquire()) {
-        return;
+    SandboxSlot slot = null;
+    Object preparing = null;
+    for (int attempt = 0; preparing == null; attempt++) {
+      synchronized (ownerLocks.computeIfAbsent(owner, key -> new Object())) {
+        slot = assigned(owner, worksheetId).orElse(null);
+        if (slot == null) {
+          return;
+        }
+        if (slot.permit.tryAcquire()) {
+          preparing = slot.holdBriefly();
+        } else if (attempt > 0 || !slot.heldBriefly()) {
+          return;
+        }
       }
-      slot.preparing = true;
+      if (preparing == null) {
+        // Most often the state of the run just answered is being kept: the save came right after it.
+        try {
+          awaitBriefHold(slot);
+        } catch (TaidonException e) {
+          return;
+        }
+      }
     }
     try {
       if (slot.sessionBound) {
@@ -849,8 +920,7 @@ final class LocalSqlRunner implements SqlRunner {
       log.info("Preparing the sandbox of worksheet {} of {} failed; its next run restores: {}", worksheetId, owner,
           e.getMessage());
     } finally {
-      slot.preparing = false;
-      release(slot);
+      slot.endBriefHold(preparing);
     }
   }
 
@@ -908,8 +978,12 @@ final class LocalSqlRunner implements SqlRunner {
     return steps;
   }
 
-  private StepExecutor.Outcome step(RunPlan plan, SandboxSlot slot, SandboxEndpoint endpoint, int cell, boolean head,
-      ReplayBudget budget, RunControl control, Consumer<RunEvent> emit) {
+  /**
+   * Runs one cell and publishes its state when that is worth it; with {@code publishLater}, the
+   * publish is handed back to be done after the run's answer instead (and reported as done).
+   */
+  private StepResult step(RunPlan plan, SandboxSlot slot, int cell, boolean head,
+      boolean publishLater, ReplayBudget budget, RunControl control, Consumer<RunEvent> emit) {
     Worksheet.Cell source = plan.worksheet().cells().get(cell);
     StateId parent = plan.chain().get(cell);
     StateId state = plan.chain().get(cell + 1);
@@ -924,7 +998,7 @@ final class LocalSqlRunner implements SqlRunner {
       RunStore.StateContext unchanged = slot.context(parent).orElse(plan.base().context());
       slot.alsoAt(state, unchanged);
       emit.accept(new RunEvent.StepEnded(source.id(), state.hex(), "failed", "idle", false, false, millis(System.nanoTime() - started)));
-      return StepExecutor.Outcome.FAILED;
+      return new StepResult(StepExecutor.Outcome.FAILED, Optional.empty());
     }
     RunLimits owners = settings.limits(plan.request().ownerKind());
     RunLimits limits = head ? owners : replayLimits(owners);
@@ -934,6 +1008,7 @@ final class LocalSqlRunner implements SqlRunner {
       budget.ran(outcome.durationMs());
     }
     boolean published = false;
+    Optional<PendingPublish> pending = Optional.empty();
     TransactionStatus transaction = outcome.transaction();
     if (!outcome.outcome().deterministic() || !slot.session.wire().isOpen()) {
       slot.unknown();
@@ -956,7 +1031,12 @@ final class LocalSqlRunner implements SqlRunner {
         slot.at(state, context, false);
       }
       if (outcome.outcome() == StepExecutor.Outcome.SUCCEEDED && worthPublishing(head, outcome.durationMs(), readOnly, budget)) {
-        published = publish(plan, slot, endpoint, parent, state, source, outcome.durationMs(), context);
+        if (publishLater) {
+          pending = Optional.of(new PendingPublish(plan, parent, state, source, outcome.durationMs(), context));
+          published = true;
+        } else {
+          published = publish(plan, slot, parent, state, source, outcome.durationMs(), context);
+        }
         if (published) {
           budget.published();
         }
@@ -965,7 +1045,7 @@ final class LocalSqlRunner implements SqlRunner {
     emit.accept(new RunEvent.StepEnded(source.id(), state.hex(), outcome.outcome().apiName(),
         transaction.name().toLowerCase(java.util.Locale.ROOT), published,
         VOLATILE.matcher(source.sql()).find(), millis(System.nanoTime() - started)));
-    return outcome.outcome();
+    return new StepResult(outcome.outcome(), pending);
   }
 
   /** Reports a step's text as one statement that could not run, with why. */
@@ -1044,7 +1124,7 @@ final class LocalSqlRunner implements SqlRunner {
     }
     double snapshotMillis = cache.backend() == StoreBackend.COPY
         ? Math.max(publishMillis, settings.publishEveryStepAbove().toMillis()) : publishMillis;
-    return budget.snapshotDue(snapshotMillis);
+    return budget.snapshotDue(snapshotMillis / settings.replaySnapshotShare());
   }
 
   private boolean worthPublishing(double stepMillis, boolean readOnly) {
@@ -1054,7 +1134,27 @@ final class LocalSqlRunner implements SqlRunner {
     return cache.backend() != StoreBackend.COPY || stepMillis >= settings.publishEveryStepAbove().toMillis();
   }
 
-  private boolean publish(RunPlan plan, SandboxSlot slot, SandboxEndpoint endpoint, StateId parent, StateId state,
+  /**
+   * Publishes the state a run left the sandbox at, after its answer. The learner was told it is
+   * kept; when the store refuses it (it is full of states nobody may evict), it is not, and a later
+   * run replays it. Never fails.
+   */
+  private void publishAfterAnswer(SandboxSlot slot, PendingPublish pending) {
+    try {
+      if (slot.session == null || !slot.session.isAlive() || slot.positionIn(List.of(pending.state())) < 0) {
+        return;
+      }
+      publish(pending.plan(), slot, pending.parent(), pending.state(), pending.source(), pending.stepMillis(),
+          pending.context());
+    } catch (RuntimeException e) {
+      slot.unknown();
+      slot.closeSession();
+      log.warn("State {} of run {} was not published after its answer", pending.state().shortForm(),
+          pending.plan().runId(), e);
+    }
+  }
+
+  private boolean publish(RunPlan plan, SandboxSlot slot, StateId parent, StateId state,
       Worksheet.Cell source, double stepMillis, RunStore.StateContext context) {
     if (cache.describe(state).map(StateInfo::snapshot).orElse(false)) {
       return true;
@@ -1123,6 +1223,11 @@ final class LocalSqlRunner implements SqlRunner {
   @Override
   public List<CellState> cellStates(String owner, String worksheetId) {
     Worksheet worksheet = worksheets.worksheet(owner, worksheetId);
+    // What a run reported as kept is listed as cached: its publish after the answer ends first.
+    Optional<SandboxSlot> slot = assigned(owner, worksheetId);
+    if (slot.isPresent() && slot.get().heldBriefly()) {
+      awaitBriefHold(slot.get());
+    }
     Base base = base(owner, worksheet.base());
     List<StateId> states = Chains.cellStates(base.state(), worksheet.cells().stream().map(Worksheet.Cell::sql).toList());
     List<CellState> result = new ArrayList<>();
@@ -1151,7 +1256,7 @@ final class LocalSqlRunner implements SqlRunner {
           parseCells(cells, ScriptContext.forCells()), Optional.empty());
       ReplayBudget budget = new ReplayBudget();
       for (int cell = positioning.firstStep(); cell <= through; cell++) {
-        StepExecutor.Outcome step = step(plan, slot, endpoint, cell, false, budget, control, event -> { });
+        StepExecutor.Outcome step = step(plan, slot, cell, false, false, budget, control, event -> { }).outcome();
         if (!step.deterministic()) {
           throw new TaidonException(ErrorCode.CONFLICT, "cell " + worksheet.cells().get(cell).id()
               + " could not be replayed to read the schema: it was cancelled or ran out of time");

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the runner knows of one sandbox it uses: the session it holds, and where the sandbox's data
@@ -35,8 +36,13 @@ final class SandboxSlot {
   String nextTransactionId;
   /** The settings {@link #session} has SET, as far as known; null when unknown. */
   java.util.Map<String, String> sessionSettings;
-  /** Whether {@link #permit} is held by a preparation, which a run waits for, rather than by a run. */
-  volatile boolean preparing;
+  /**
+   * Set while {@link #permit} is held by work that takes a restore's time at most and that runs
+   * wait for rather than refuse: a preparation after a save, or the publish of the state a run
+   * left the sandbox at, taken after its answer. Each holder sets its own token and clears only
+   * that, after releasing the permit, so a waiter never sees the permit taken and no token.
+   */
+  private final AtomicReference<Object> briefHolder = new AtomicReference<>();
   /**
    * The state a preparation restored the sandbox to, while the sandbox still holds exactly that:
    * the next run that starts from it reports it as restored.
@@ -46,6 +52,28 @@ final class SandboxSlot {
   SandboxSlot(SandboxId id, String owner) {
     this.id = id;
     this.owner = owner;
+  }
+
+  /**
+   * Marks the permit, which the caller holds, as held by brief work; returns the token to end it
+   * with {@link #endBriefHold}.
+   */
+  Object holdBriefly() {
+    Object token = new Object();
+    briefHolder.set(token);
+    return token;
+  }
+
+  /** Releases the permit held since {@link #holdBriefly} returned {@code token}. */
+  void endBriefHold(Object token) {
+    lastUsedNanos = System.nanoTime();
+    permit.release();
+    briefHolder.compareAndSet(token, null);
+  }
+
+  /** Whether the permit is (or was a moment ago) held by brief work that a run should wait for. */
+  boolean heldBriefly() {
+    return briefHolder.get() != null;
   }
 
   /** Index of the last state of {@code chain} the sandbox holds, or -1. */

@@ -57,6 +57,19 @@ class ReplayBudgetTest {
   }
 
   @Test
+  void aShareOfATenthLetsTenSnapshotsWorthOfStepsGoUnpublished() {
+    // What the runner asks with the default taidon.runner.replay-snapshot-share: a snapshot's cost / 0.1.
+    double dueAfter = 20 / 0.1;
+
+    assertThat(publishedSteps(dueAfter, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))
+        .as("ten steps of 15 ms (150 ms) against snapshots of 20 ms at a tenth of the replay: none kept")
+        .isEmpty();
+    assertThat(publishedSteps(dueAfter, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))
+        .as("the 14th step of 15 ms brings the replay to 210 ms: it is kept, snapshots add 20 / 210 ms")
+        .containsExactly(13);
+  }
+
+  @Test
   void aNegativeMeasurementCountsAsNothing() {
     ReplayBudget budget = new ReplayBudget();
     budget.ran(-3);
