@@ -691,19 +691,16 @@ final class LocalSqlRunner implements SqlRunner {
       if (slot.session == null) {
         // The session was lost; if env-manager stopped the sandbox on purpose, the learner hears why.
         failure = stoppedBecause(slot);
-        publishAfterAnswer = Optional.empty();
       }
     } catch (TaidonException e) {
       outcome = control.cancelled() ? "cancelled" : "failed";
       failure = Optional.of(e.getMessage());
-      publishAfterAnswer = Optional.empty();
       slot.unknown();
       slot.closeSession();
       log.info("Run {} of {} stopped: {}", plan.runId(), plan.request().owner(), e.getMessage());
     } catch (RuntimeException e) {
       outcome = "failed";
       failure = Optional.of("the platform failed while running: " + e);
-      publishAfterAnswer = Optional.empty();
       slot.unknown();
       slot.closeSession();
       log.warn("Run {} of {} failed", plan.runId(), plan.request().owner(), e);
@@ -716,7 +713,9 @@ final class LocalSqlRunner implements SqlRunner {
     RunEvent.Ended ended = new RunEvent.Ended(outcome, new RunEvent.Timings(millis(clock.planNanos),
         millis(clock.restoreNanos), millis(clock.replayNanos), millis(clock.executeNanos), millis(total)), failure);
     metrics.run(outcome, total);
-    return new Recorded(plan, outcome, restoredFrom, replayed, executed, millis(total), ended, publishAfterAnswer);
+    // A run that lost or closed its session (a failure, a cancel) leaves nothing to keep.
+    return new Recorded(plan, outcome, restoredFrom, replayed, executed, millis(total), ended,
+        slot.session == null ? Optional.empty() : publishAfterAnswer);
   }
 
   /** A run's outcome after a step: a failed step fails it; one that stopped it says why it stopped. */
