@@ -84,6 +84,11 @@ class ServerConfiguration {
     config.setMaximumPoolSize(settings.controlDb().poolSize());
     config.setMinimumIdle(Math.min(2, settings.controlDb().poolSize()));
     config.setConnectionTimeout(settings.controlDb().connectionTimeout().toMillis());
+    long statementTimeout = settings.controlDb().statementTimeout().toMillis();
+    if (statementTimeout > 0) {
+      // Set on each new connection, so it holds for every statement of every role, migrations too.
+      config.setConnectionInitSql("SET statement_timeout = " + statementTimeout);
+    }
     if (embedded.isPresent()) {
       config.setJdbcUrl(embedded.get().jdbcUrl());
       config.setUsername(embedded.get().username());

@@ -40,6 +40,11 @@ public record ServerSettings(
    * @param startTimeout how long the embedded control database may take to start
    * @param connectionTimeout how long a request waits for one of the pool's connections before it is
    *     answered 503 (the control database is overloaded or unreachable)
+   * @param statementTimeout the longest one statement of this process may take in the control
+   *     database, waiting for locks included; past it the statement is cancelled and a request
+   *     answered 503, so a stalled control database (a lock held by a stuck session, a disk that
+   *     does not answer) fails requests instead of holding their threads. 0 lifts the bound (a
+   *     migration that builds an index on a large table may need that for one start)
    */
   public record ControlDb(
       @DefaultValue("") String url,
@@ -47,7 +52,8 @@ public record ServerSettings(
       @DefaultValue("") String password,
       @DefaultValue("10") int poolSize,
       @DefaultValue("60s") Duration startTimeout,
-      @DefaultValue("10s") Duration connectionTimeout) {
+      @DefaultValue("10s") Duration connectionTimeout,
+      @DefaultValue("30s") Duration statementTimeout) {
 
     /** HikariCP's own lower bound for a connection timeout. */
     static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
@@ -56,6 +62,10 @@ public record ServerSettings(
       if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0) {
         throw invalid("taidon.control-db.connection-timeout must be at least " + MIN_CONNECTION_TIMEOUT.toMillis()
             + "ms, not " + connectionTimeout.toMillis() + "ms");
+      }
+      if (statementTimeout.isNegative() || (!statementTimeout.isZero() && statementTimeout.toMillis() < 100)) {
+        throw invalid("taidon.control-db.statement-timeout must be 0 (no bound) or at least 100ms, not "
+            + statementTimeout.toMillis() + "ms");
       }
       if (poolSize < 1 || poolSize > 200) {
         throw invalid("taidon.control-db.pool-size must be between 1 and 200, not " + poolSize);

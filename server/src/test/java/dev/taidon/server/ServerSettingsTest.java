@@ -7,7 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ServerSettingsTest {
-  private static final ServerSettings.ControlDb EMBEDDED = new ServerSettings.ControlDb("", "", "", 10, Duration.ofSeconds(60), Duration.ofSeconds(10));
+  private static final ServerSettings.ControlDb EMBEDDED = new ServerSettings.ControlDb("", "", "", 10, Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofSeconds(30));
 
   @Test
   void refusesShortInternalTokensAndNonPositiveTimeouts() {
@@ -26,15 +26,27 @@ class ServerSettingsTest {
 
   @Test
   void refusesControlDatabaseUrlsThatAreNotPostgresAndAbsurdPoolSizes() {
-    assertThatThrownBy(() -> new ServerSettings.ControlDb("jdbc:mysql://x/y", "", "", 10, Duration.ofSeconds(1), Duration.ofSeconds(10)))
+    assertThatThrownBy(() -> new ServerSettings.ControlDb("jdbc:mysql://x/y", "", "", 10, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30)))
         .hasMessageContaining("jdbc:postgresql:");
-    assertThatThrownBy(() -> new ServerSettings.ControlDb("", "", "", 0, Duration.ofSeconds(1), Duration.ofSeconds(10)))
+    assertThatThrownBy(() -> new ServerSettings.ControlDb("", "", "", 0, Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(30)))
         .hasMessageContaining("pool-size");
   }
 
   @Test
   void refusesAConnectionTimeoutShorterThanThePoolCanKeep() {
-    assertThatThrownBy(() -> new ServerSettings.ControlDb("", "", "", 10, Duration.ofSeconds(1), Duration.ofMillis(100)))
+    assertThatThrownBy(() -> new ServerSettings.ControlDb("", "", "", 10, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(30)))
         .hasMessageContaining("taidon.control-db.connection-timeout must be at least 250ms, not 100ms");
+  }
+
+  @Test
+  void aControlDatabaseStatementTimeoutIsNoneOrLongEnoughForAStatement() {
+    assertThatThrownBy(() -> new ServerSettings.ControlDb("", "", "", 10, Duration.ofSeconds(1), Duration.ofSeconds(10),
+        Duration.ofMillis(50)))
+        .hasMessageContaining("taidon.control-db.statement-timeout must be 0 (no bound) or at least 100ms, not 50ms");
+    assertThatThrownBy(() -> new ServerSettings.ControlDb("", "", "", 10, Duration.ofSeconds(1), Duration.ofSeconds(10),
+        Duration.ofSeconds(-1)))
+        .hasMessageContaining("not -1000ms");
+    assertThatCode(() -> new ServerSettings.ControlDb("", "", "", 10, Duration.ofSeconds(1), Duration.ofSeconds(10),
+        Duration.ZERO)).as("0 lifts the bound").doesNotThrowAnyException();
   }
 }
