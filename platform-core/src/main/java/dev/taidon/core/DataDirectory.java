@@ -51,6 +51,14 @@ public record DataDirectory(Path root) {
     return root.resolve("projects");
   }
 
+  /**
+   * The web server's working files (request bodies spooled to disk, its document root), here
+   * rather than in the system's temporary directory, where each start would leave new ones.
+   */
+  public Path webServer() {
+    return root.resolve("web-server");
+  }
+
   /** The sparse file holding a loop-mounted btrfs store, when the platform creates one. */
   public Path storeImage() {
     return root.resolve("store.img");

@@ -15,6 +15,10 @@ import dev.taidon.core.role.Topology;
 import dev.taidon.core.web.ProblemResponses;
 import dev.taidon.pg.OsAccount;
 import dev.taidon.pg.PostgresBinaries;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +38,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Lazy;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,6 +52,25 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableConfigurationProperties(ServerSettings.class)
 @Import({ProblemResponses.class, ProblemErrorController.class, RolesHealthIndicator.class})
 class ServerConfiguration {
+
+  /**
+   * Tomcat's base directory and document root in the data directory. By default each start makes
+   * two new directories in the system's temporary directory and a killed server never removes
+   * them; here every start reuses the same two.
+   */
+  @Bean
+  WebServerFactoryCustomizer<TomcatServletWebServerFactory> webServerDirectories(DataDirectory data) {
+    return factory -> {
+      Path documentRoot = data.webServer().resolve("document-root");
+      try {
+        Files.createDirectories(documentRoot);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create the web server's directory " + documentRoot, e);
+      }
+      factory.setBaseDirectory(data.webServer().toFile());
+      factory.setDocumentRoot(documentRoot.toFile());
+    };
+  }
 
   @Bean
   CommandRunner commandRunner() {

@@ -76,11 +76,27 @@ class LifecycleIT {
 
     ServerProcess restarted = start("restarted");
     assertThat(restarted.output()).contains("left running on");
+    assertThat(webServerScratchIn(Path.of(System.getProperty("java.io.tmpdir")), killed.baseUrl().getPort(),
+        restarted.baseUrl().getPort())).as("the web server's working directories left in the temporary directory")
+        .isEmpty();
+    assertThat(data.resolve("web-server/document-root")).as("where they are instead").isDirectory();
     assertThat(PostgresProcesses.servingBelow(controlDatabase)).as("one control database, not the orphan")
         .hasSize(1).doesNotContainAnyElementsOf(orphans);
     assertThat(startEvents()).contains("platform.started");
     restarted.terminate();
     assertThat(PostgresProcesses.servingBelow(data)).isEmpty();
+  }
+
+  /** Directories Tomcat makes in {@code tmp} by default for a server on one of {@code ports}. */
+  private static List<Path> webServerScratchIn(Path tmp, int... ports) throws Exception {
+    List<Path> found = new ArrayList<>();
+    try (var entries = java.nio.file.Files.list(tmp)) {
+      entries.filter(entry -> java.util.Arrays.stream(ports).anyMatch(port ->
+          entry.getFileName().toString().startsWith("tomcat." + port + ".")
+              || entry.getFileName().toString().startsWith("tomcat-docbase." + port + ".")))
+          .forEach(found::add);
+    }
+    return found;
   }
 
   private List<String> startEvents() throws Exception {
