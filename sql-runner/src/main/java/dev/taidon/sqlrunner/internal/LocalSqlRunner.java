@@ -379,9 +379,8 @@ final class LocalSqlRunner implements SqlRunner {
     return slot;
   }
 
-  private void release(SandboxSlot slot) {
-    slot.lastUsedNanos = System.nanoTime();
-    slot.permit.release();
+  private static void release(SandboxSlot slot) {
+    slot.release();
   }
 
   /**
@@ -1123,7 +1122,7 @@ final class LocalSqlRunner implements SqlRunner {
     }
     double snapshotMillis = cache.backend() == StoreBackend.COPY
         ? Math.max(publishMillis, settings.publishEveryStepAbove().toMillis()) : publishMillis;
-    return budget.snapshotDue(snapshotMillis / settings.replaySnapshotShare());
+    return budget.snapshotDue(snapshotMillis, settings.replaySnapshotShare());
   }
 
   private boolean worthPublishing(double stepMillis, boolean readOnly) {

@@ -15,9 +15,13 @@ final class ReplayBudget {
     unpublishedMillis += Math.max(0, stepMillis);
   }
 
-  /** Whether the steps replayed since the last snapshot cost at least {@code snapshotMillis} to run. */
-  boolean snapshotDue(double snapshotMillis) {
-    return unpublishedMillis >= snapshotMillis;
+  /**
+   * Whether the steps replayed since the last snapshot cost at least {@code snapshotMillis / share}
+   * to run: publishing then adds at most {@code share} of the replay's time in snapshots (1 is the
+   * classic rule, a snapshot once the replay cost as much as one).
+   */
+  boolean snapshotDue(double snapshotMillis, double share) {
+    return unpublishedMillis >= snapshotMillis / share;
   }
 
   /** The sandbox's current state was published: rebuilding it costs a restore, nothing more. */

@@ -66,9 +66,14 @@ final class SandboxSlot {
 
   /** Releases the permit held since {@link #holdBriefly} returned {@code token}. */
   void endBriefHold(Object token) {
+    release();
+    briefHolder.compareAndSet(token, null);
+  }
+
+  /** Releases {@link #permit}, which the caller holds, noting the slot as used now. */
+  void release() {
     lastUsedNanos = System.nanoTime();
     permit.release();
-    briefHolder.compareAndSet(token, null);
   }
 
   /** Whether the permit is (or was a moment ago) held by brief work that a run should wait for. */

@@ -7,13 +7,21 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReplayBudgetTest {
-  /** Replays steps of the given costs, publishing whenever a snapshot of {@code snapshotMillis} is due. */
+  /**
+   * Replays steps of the given costs, publishing whenever a snapshot of {@code snapshotMillis} is
+   * due by the classic rule (a share of 1).
+   */
   private static List<Integer> publishedSteps(double snapshotMillis, double... stepMillis) {
+    return publishedStepsAtShare(snapshotMillis, 1, stepMillis);
+  }
+
+  /** The same at a share of the replay: a snapshot is due once the steps cost {@code snapshotMillis / share}. */
+  private static List<Integer> publishedStepsAtShare(double snapshotMillis, double share, double... stepMillis) {
     ReplayBudget budget = new ReplayBudget();
     List<Integer> published = new ArrayList<>();
     for (int i = 0; i < stepMillis.length; i++) {
       budget.ran(stepMillis[i]);
-      if (budget.snapshotDue(snapshotMillis)) {
+      if (budget.snapshotDue(snapshotMillis, share)) {
         budget.published();
         published.add(i);
       }
@@ -49,22 +57,22 @@ class ReplayBudgetTest {
     ReplayBudget budget = new ReplayBudget();
     budget.ran(25);
     // Inside a transaction: due, but not publishable; the next step inherits the debt.
-    assertThat(budget.snapshotDue(30)).isFalse();
+    assertThat(budget.snapshotDue(30, 1)).isFalse();
     budget.ran(10);
 
-    assertThat(budget.snapshotDue(30)).as("35 ms of replay since the last snapshot").isTrue();
+    assertThat(budget.snapshotDue(30, 1)).as("35 ms of replay since the last snapshot").isTrue();
     assertThat(budget.unpublishedMillis()).isEqualTo(35);
   }
 
   @Test
   void aShareOfATenthLetsTenSnapshotsWorthOfStepsGoUnpublished() {
-    // What the runner asks with the default taidon.runner.replay-snapshot-share: a snapshot's cost / 0.1.
-    double dueAfter = 20 / 0.1;
+    // The default taidon.runner.replay-snapshot-share.
+    double share = 0.1;
 
-    assertThat(publishedSteps(dueAfter, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))
+    assertThat(publishedStepsAtShare(20, share, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))
         .as("ten steps of 15 ms (150 ms) against snapshots of 20 ms at a tenth of the replay: none kept")
         .isEmpty();
-    assertThat(publishedSteps(dueAfter, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))
+    assertThat(publishedStepsAtShare(20, share, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15, 15))
         .as("the 14th step of 15 ms brings the replay to 210 ms: it is kept, snapshots add 20 / 210 ms")
         .containsExactly(13);
   }
