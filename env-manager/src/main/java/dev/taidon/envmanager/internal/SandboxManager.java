@@ -126,7 +126,7 @@ final class SandboxManager implements EnvManager {
       SandboxId claimed = pooled.get().row().id();
       // Already hot, unless its server died in the pool; either way it is the owner's now.
       touched.remove(claimed);
-      open(claimed, pooled);
+      open(claimed, pooled, false);
       audit("sandbox.created", owner, claimed, Map.of("state", state.hex(), "fromPool", "true"));
       return pooled.get().row().info();
     }
@@ -205,7 +205,7 @@ final class SandboxManager implements EnvManager {
 
   @Override
   public SandboxEndpoint openSandbox(SandboxId id) {
-    return open(id, Optional.empty());
+    return open(id, Optional.empty(), false);
   }
 
   /**
@@ -214,8 +214,10 @@ final class SandboxManager implements EnvManager {
    * learner's next run is the common case, and its idle time is only ever compared with minutes.
    *
    * @param claim present when the sandbox was just taken from the pool, whose claim recorded its use
+   * @param warmBeforeHot whether to warm the server's catalog caches before the sandbox is recorded
+   *     hot: a pooled sandbox can be claimed from the moment it is, and must be ready by then
    */
-  private SandboxEndpoint open(SandboxId id, Optional<PoolClaim> claim) {
+  private SandboxEndpoint open(SandboxId id, Optional<PoolClaim> claim, boolean warmBeforeHot) {
     boolean claimedFromPool = claim.isPresent();
     return withLock(id, () -> {
       Row row = claimedFromPool ? claim.get().row() : row(id);
@@ -240,6 +242,9 @@ final class SandboxManager implements EnvManager {
         startedOnClone(id, row.state());
       }
       metrics.opened(actual, System.nanoTime() - began);
+      if (warmBeforeHot) {
+        runtime.warmUp(id);
+      }
       if (!runningInUse && !(claimedFromPool && actual == Presence.HOT)) {
         jdbc.sql("UPDATE env_manager.sandbox SET presence = 'HOT', last_used_at = now() WHERE id = ? "
             + LazyCommit.RETURNING).param(id.value()).query(String.class).list();
@@ -478,8 +483,7 @@ final class SandboxManager implements EnvManager {
         jdbc.sql("INSERT INTO env_manager.sandbox (id, owner, owner_kind, presence, state_id) VALUES (?, ?, 'POOL', 'COLD', ?)")
             .params(id.value(), POOL_OWNER, state.hex()).update();
         try {
-          openSandbox(id);
-          runtime.warmUp(id);
+          open(id, Optional.empty(), true);
         } catch (TaidonException e) {
           // The state's snapshot was evicted meanwhile: it is no longer a candidate.
           deletePooled(id);
