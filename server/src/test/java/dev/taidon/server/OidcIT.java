@@ -41,7 +41,7 @@ class OidcIT {
     int providerPort = ServerProcess.freePort();
     int serverPort = ServerProcess.freePort();
     String callback = "http://127.0.0.1:" + serverPort + "/api/v1/auth/oidc/callback";
-    provider = TestOidcProvider.start(providerPort, callback);
+    provider = TestOidcProvider.start(providerPort, callback, base.resolve("oidc-provider"));
     String settings = "--taidon.auth.oidc.test.";
     server = ServerProcess.start(base.resolve("server.log"), serverPort, List.of("--data-dir=" + base.resolve("data"),
         "--taidon.sandbox.pool-size=0",

@@ -1,5 +1,6 @@
 package dev.taidon.server.oidcprovider;
 
+import java.nio.file.Path;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -30,12 +31,17 @@ public class TestOidcProvider {
         User.withUsername(SECOND_USER).password("{noop}" + SECOND_PASSWORD).roles("USER").build());
   }
 
-  /** Starts the provider on {@code port}, accepting Taidon's callback at {@code redirectUri}. */
-  public static ConfigurableApplicationContext start(int port, String redirectUri) {
+  /**
+   * Starts the provider on {@code port}, accepting Taidon's callback at {@code redirectUri}, with its
+   * web server's working files in {@code workDirectory} (the test's to delete), not the system's
+   * temporary directory, where nothing would ever remove them.
+   */
+  public static ConfigurableApplicationContext start(int port, String redirectUri, Path workDirectory) {
     String client = "spring.security.oauth2.authorizationserver.client.taidon.";
     return new SpringApplicationBuilder(TestOidcProvider.class)
         .properties(Map.ofEntries(
             Map.entry("server.port", port),
+            Map.entry("server.tomcat.basedir", workDirectory.toAbsolutePath().toString()),
             // Not the platform's application.properties, which shares this class path.
             Map.entry("spring.config.name", "test-oidc-provider"),
             Map.entry("spring.main.banner-mode", "off"),
