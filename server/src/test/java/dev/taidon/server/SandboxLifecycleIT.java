@@ -21,6 +21,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
 /** Sandboxes across idle times and across a killed platform. */
 class SandboxLifecycleIT {
   static final String TOKEN = "sandbox-lifecycle-token-0123456789abc";
+  static final String POOL_SIZE = "--taidon.sandbox.pool-size=";
   private Path base;
 
   @BeforeEach
@@ -45,9 +47,11 @@ class SandboxLifecycleIT {
 
   private ServerProcess start(String name, String... extra) {
     List<String> arguments = new java.util.ArrayList<>(List.of("--data-dir=" + base.resolve("data"),
-        "--internal-token=" + TOKEN, "--taidon.store.loop-image-size=1GB", "--taidon.sandbox.pool-size=0",
-        "--taidon.sandbox.maintenance-interval=200ms"));
+        "--internal-token=" + TOKEN, "--taidon.store.loop-image-size=1GB", "--taidon.sandbox.maintenance-interval=200ms"));
     arguments.addAll(List.of(extra));
+    if (arguments.stream().noneMatch(argument -> argument.startsWith(POOL_SIZE))) {
+      arguments.add(POOL_SIZE + "0");
+    }
     return ServerProcess.start(base.resolve(name + ".log"), arguments);
   }
 
@@ -106,6 +110,35 @@ class SandboxLifecycleIT {
     }
     restarted.terminate();
     assertThat(PostgresProcesses.servingBelow(base)).as("nothing left after a clean stop").isEmpty();
+  }
+
+  @Test
+  void afterARestartThePoolServesLearnersAgain() throws Exception {
+    String[] pooled = {POOL_SIZE + "2", "--taidon.runner.prebuild-datasets=false"};
+    ServerProcess first = start("pool-first", pooled);
+    EnvManager envManager = envManager(first);
+    awaitHotPool(envManager, envManager.rootState(), 2);
+    List<SandboxId> before = envManager.sandboxesOf("platform").stream().map(SandboxInfo::id).toList();
+    first.terminate();
+
+    ServerProcess restarted = start("pool-restarted", pooled);
+    EnvManager again = envManager(restarted);
+    awaitHotPool(again, again.rootState(), 2);
+    assertThat(again.sandboxesOf("platform").stream().map(SandboxInfo::id).toList())
+        .as("pooled sandboxes after the restart: the two of before, started again on their clones")
+        .containsExactlyInAnyOrderElementsOf(before);
+    Instant asked = Instant.now();
+    SandboxInfo learner = again.createSandbox("after-restart-owner", OwnerKind.ANONYMOUS, again.rootState());
+    assertThat(learner.createdAt()).as("a learner's sandbox after the restart, handed out from the pool").isBefore(asked);
+    restarted.terminate();
+    assertThat(PostgresProcesses.servingBelow(base)).as("nothing left after a clean stop").isEmpty();
+  }
+
+  private static void awaitHotPool(EnvManager envManager, StateId state, int size) {
+    Await.until(size + " hot pooled sandboxes at state " + state.shortForm(), Duration.ofSeconds(60),
+        () -> envManager.sandboxesOf("platform").stream()
+            .filter(sandbox -> sandbox.presence() == Presence.HOT && sandbox.state().equals(state)).count() == size,
+        () -> envManager.sandboxesOf("platform"));
   }
 
   private static void awaitPresence(EnvManager envManager, SandboxId id, Presence presence) {

@@ -469,10 +469,14 @@ final class SandboxManager implements EnvManager {
 
   private void topUpPool() {
     List<StateId> wanted = pooledStates();
-    // Pools of states that fell out of favour give their memory back.
     for (Row row : jdbc.sql("SELECT * FROM env_manager.sandbox WHERE owner_kind = 'POOL'").query(SandboxManager::row).list()) {
       if (!wanted.contains(row.state())) {
+        // Pools of states that fell out of favour give their memory back.
         deletePooled(row.id());
+      } else if (row.presence() != Presence.HOT && !closed) {
+        // Stopped with the platform, or its server died: a pooled sandbox that does not run can
+        // never be claimed, yet it fills a place in the pool.
+        restartPooled(row.id());
       }
     }
     for (StateId state : wanted) {
@@ -491,6 +495,16 @@ final class SandboxManager implements EnvManager {
           break;
         }
       }
+    }
+  }
+
+  /** Starts a pooled sandbox again on the clone it has; one that cannot start is replaced. */
+  private void restartPooled(SandboxId id) {
+    try {
+      open(id, Optional.empty(), true);
+    } catch (TaidonException e) {
+      log.info("Pooled sandbox {} did not start again and is replaced: {}", id, e.getMessage());
+      deletePooled(id);
     }
   }
 
