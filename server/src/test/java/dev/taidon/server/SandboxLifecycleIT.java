@@ -113,23 +113,34 @@ class SandboxLifecycleIT {
   }
 
   @Test
-  void afterARestartThePoolServesLearnersAgain() throws Exception {
+  void afterARestartThePoolsOfBeforeServeLearnersAgain() throws Exception {
     String[] pooled = {POOL_SIZE + "2", "--taidon.runner.prebuild-datasets=false"};
     ServerProcess first = start("pool-first", pooled);
     EnvManager envManager = envManager(first);
+    SandboxInfo author = envManager.createSandbox("lesson-author", OwnerKind.REGISTERED, envManager.rootState());
+    StateId lesson = envManager.rootState().child("a popular lesson", "");
+    envManager.publishState(author.id(), new NewState(lesson, Optional.of(envManager.rootState()),
+        Optional.of("popular"), 3, Optional.empty(), "public"), Checkpoint.BY_ENV_MANAGER);
+    envManager.deleteSandbox(author.id());
+    for (int i = 0; i < 2; i++) {
+      envManager.deleteSandbox(envManager.createSandbox("learner-" + i, OwnerKind.ANONYMOUS, lesson).id());
+    }
     awaitHotPool(envManager, envManager.rootState(), 2);
+    awaitHotPool(envManager, lesson, 2);
     List<SandboxId> before = envManager.sandboxesOf("platform").stream().map(SandboxInfo::id).toList();
     first.terminate();
 
     ServerProcess restarted = start("pool-restarted", pooled);
     EnvManager again = envManager(restarted);
     awaitHotPool(again, again.rootState(), 2);
+    awaitHotPool(again, lesson, 2);
     assertThat(again.sandboxesOf("platform").stream().map(SandboxInfo::id).toList())
-        .as("pooled sandboxes after the restart: the two of before, started again on their clones")
+        .as("pooled sandboxes after the restart: the four of before, started again on their clones")
         .containsExactlyInAnyOrderElementsOf(before);
     Instant asked = Instant.now();
-    SandboxInfo learner = again.createSandbox("after-restart-owner", OwnerKind.ANONYMOUS, again.rootState());
-    assertThat(learner.createdAt()).as("a learner's sandbox after the restart, handed out from the pool").isBefore(asked);
+    SandboxInfo learner = again.createSandbox("after-restart-owner", OwnerKind.ANONYMOUS, lesson);
+    assertThat(learner.createdAt()).as("the first learner's sandbox at the lesson after the restart, from the pool")
+        .isBefore(asked);
     restarted.terminate();
     assertThat(PostgresProcesses.servingBelow(base)).as("nothing left after a clean stop").isEmpty();
   }

@@ -63,6 +63,8 @@ final class SandboxManager implements EnvManager {
   /** Demand halves this often, so a pool follows what learners open now. */
   static final Duration DEMAND_HALF_LIFE = Duration.ofMinutes(5);
   private volatile java.time.Instant lastDecay = java.time.Instant.now();
+  /** Recent requests for a state that earn it a pool. */
+  static final int POOL_DEMAND = 2;
   /** Recent requests per state: which states deserve a pool. */
   private final Map<StateId, java.util.concurrent.atomic.LongAdder> demand = new ConcurrentHashMap<>();
   private final java.util.concurrent.Executor background = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
@@ -535,7 +537,7 @@ final class SandboxManager implements EnvManager {
     List<StateId> states = new java.util.ArrayList<>();
     states.add(root);
     demand.entrySet().stream()
-        .filter(entry -> !entry.getKey().equals(root) && entry.getValue().sum() >= 2)
+        .filter(entry -> !entry.getKey().equals(root) && entry.getValue().sum() >= POOL_DEMAND)
         .sorted(Map.Entry.<StateId, java.util.concurrent.atomic.LongAdder>comparingByValue(
             java.util.Comparator.comparingLong(java.util.concurrent.atomic.LongAdder::sum)).reversed())
         .limit(settings.poolStates())
@@ -562,7 +564,8 @@ final class SandboxManager implements EnvManager {
   /**
    * Makes the rows agree with the runtime after a start: servers left by a crashed platform are
    * stopped (the runtime does that), hot rows become warm, rows whose data is gone become cold, and
-   * data without a row is removed.
+   * data without a row is removed. The states that had a pool keep it: the demand that earned it
+   * counts again, and fades as any demand does unless learners keep asking.
    */
   void reconcile() {
     List<Row> rows = jdbc.sql("SELECT * FROM env_manager.sandbox").query(SandboxManager::row).list();
@@ -573,6 +576,9 @@ final class SandboxManager implements EnvManager {
         markPresence(row.id(), actual);
       }
     }
+    rows.stream().filter(row -> row.kind() == OwnerKind.POOL && !row.state().equals(rootState())).map(Row::state)
+        .distinct().forEach(state -> demand.computeIfAbsent(state, key -> new java.util.concurrent.atomic.LongAdder())
+            .add(POOL_DEMAND));
     java.util.Set<String> known = new java.util.HashSet<>(rows.stream().map(row -> row.id().value()).toList());
     for (SandboxId id : present) {
       if (!known.contains(id.value())) {
