@@ -53,6 +53,10 @@ final class PlatformScenario {
     assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("hikaricp_connections");
 
     assertProblem(gateway.get("/no-such-page"), 404, "not-found");
+    // Refused by Tomcat itself, before any servlet or filter of the platform sees the request.
+    assertProblem(gateway.get("/api/v1/worksheets/..%2F..%2Fetc"), 400, "malformed-request");
+    assertProblem(gateway.send(java.net.http.HttpRequest.newBuilder(gateway.baseUrl().resolve("/api/v1/platform"))
+        .header("X-Oversized", "x".repeat(64 * 1024)).GET().build()), 400, "malformed-request");
     assertProblem(gateway.get("/api/v1/no-such-thing"), 401, "unauthenticated");
 
     HttpResponse<String> signIn = gateway.send(java.net.http.HttpRequest.newBuilder(gateway.baseUrl()
