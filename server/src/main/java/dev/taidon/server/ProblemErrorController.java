@@ -26,7 +26,7 @@ class ProblemErrorController implements ErrorController {
   @RequestMapping("/error")
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
     if (request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable thrown) {
-      return responses.forThrowable(thrown);
+      return ParameterProblems.isUndecodable(thrown) ? ParameterProblems.response() : responses.forThrowable(thrown);
     }
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int status = code instanceof Integer value ? value : 500;

@@ -51,7 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 @EnableAutoConfiguration
 @EnableConfigurationProperties(ServerSettings.class)
-@Import({ProblemResponses.class, ProblemErrorController.class, RolesHealthIndicator.class})
+@Import({ProblemResponses.class, ParameterProblems.class, ProblemErrorController.class, RolesHealthIndicator.class})
 class ServerConfiguration {
 
   /**

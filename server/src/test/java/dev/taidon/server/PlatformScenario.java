@@ -66,6 +66,9 @@ final class PlatformScenario {
     HttpResponse<String> missing = gateway.send(java.net.http.HttpRequest.newBuilder(gateway.baseUrl()
         .resolve("/api/v1/no-such-thing")).header("Authorization", "Bearer " + token).GET().build());
     assertProblem(missing, 404, "not-found");
+    HttpResponse<String> undecodable = gateway.send(java.net.http.HttpRequest.newBuilder(gateway.baseUrl()
+        .resolve("/api/v1/worksheets/ws-none/schema?through=%FF%FE")).header("Authorization", "Bearer " + token).GET().build());
+    assertProblem(undecodable, 400, "malformed-request");
 
     verifyRuns(gateway);
   }
