@@ -131,8 +131,8 @@ final class ProjectScripts {
     Path resolved = base.resolve(path).normalize();
     String inProject = resolved.toString().substring(1);
     if (path.startsWith("/") || !resolved.startsWith("/") || !files.containsKey(inProject)) {
-      throw new TaidonException(ErrorCode.INVALID_ARGUMENT, from + ": \\" + (relative ? "ir " : "i ") + path
-          + ": the project has no file " + (inProject.isEmpty() ? path : inProject));
+      throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "the project has no file "
+          + (inProject.isEmpty() ? path : inProject));
     }
     return new ScriptContext.Included(inProject, files.get(inProject));
   }

@@ -28,7 +28,8 @@ public final class ScriptContext {
      * @param from the file that includes (a path in the project)
      * @param path the path as written after {@code \i} or {@code \ir}
      * @param relative {@code \ir}: relative to {@code from}'s directory; {@code \i}: to the project root
-     * @throws TaidonException {@code NOT_FOUND} or {@code INVALID_ARGUMENT} naming the path
+     * @throws TaidonException {@code NOT_FOUND} or {@code INVALID_ARGUMENT} saying why; the parser
+     *     adds the file, line and command
      */
     Included resolve(String from, String path, boolean relative);
   }

@@ -97,7 +97,7 @@ public final class ScriptParser {
     try {
       parser.run();
     } catch (TaidonException e) {
-      if (source.isEmpty() || e.getMessage().startsWith(source + ":")) {
+      if (source.isEmpty() || e.getMessage().startsWith(source + ":") || e.getMessage().startsWith(source + ", line ")) {
         throw e;
       }
       throw new TaidonException(e.code(), source + ": " + e.getMessage(), e);
@@ -309,12 +309,21 @@ public final class ScriptParser {
         if (context.includes().isEmpty()) {
           return false;
         }
+        String where = source + ", line " + at.line() + ": \\" + name;
         if (arguments.size() != 1) {
-          throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "line " + at.line() + ": \\" + name
-              + " takes one file name");
+          throw new TaidonException(ErrorCode.INVALID_ARGUMENT, where + " takes one file name");
+        }
+        if (depth + 1 > ScriptContext.MAX_INCLUDE_DEPTH) {
+          throw ScriptContext.tooDeep(where + " " + arguments.getFirst());
         }
         boolean relative = name.startsWith("ir") || name.equals("include_relative");
-        ScriptContext.Included included = context.includes().get().resolve(source, arguments.getFirst(), relative);
+        ScriptContext.Included included;
+        try {
+          included = context.includes().get().resolve(source, arguments.getFirst(), relative);
+        } catch (TaidonException refused) {
+          throw new TaidonException(refused.code(), where + " " + arguments.getFirst() + ": " + refused.getMessage(),
+              refused.details(), refused);
+        }
         items.addAll(parse(included.text(), included.source(), context, depth + 1));
         return true;
       }
