@@ -437,16 +437,39 @@ final class SandboxManager implements EnvManager {
     if (row.kind() == OwnerKind.POOL) {
       return;
     }
+    if (idleTooLong(row, actual)) {
+      stepDownIfIdle(id);
+    }
+  }
+
+  private boolean idleTooLong(Row row, Presence actual) {
     Duration idle = Duration.between(row.lastUsedAt(), java.time.Instant.now());
-    if (actual == Presence.HOT && idle.compareTo(settings.hotIdle(row.kind())) > 0) {
-      stopSandbox(id);
-    } else if (actual == Presence.WARM && idle.compareTo(settings.warmIdle(row.kind())) > 0) {
-      withLock(id, () -> {
+    return actual == Presence.HOT && idle.compareTo(settings.hotIdle(row.kind())) > 0
+        || actual == Presence.WARM && idle.compareTo(settings.warmIdle(row.kind())) > 0;
+  }
+
+  /**
+   * Steps an idle sandbox down a level (hot to warm, warm to cold), judged again under its lock on
+   * a fresh row: the pass read its rows before it reached this one, which under load is minutes,
+   * and a learner may have opened the sandbox since.
+   */
+  private void stepDownIfIdle(SandboxId id) {
+    withLock(id, () -> {
+      Optional<Row> current = jdbc.sql("SELECT * FROM env_manager.sandbox WHERE id = ?").param(id.value())
+          .query(SandboxManager::row).optional();
+      Presence actual = runtime.presence(id);
+      if (current.isEmpty() || current.get().kind() == OwnerKind.POOL || !idleTooLong(current.get(), actual)) {
+        return null;
+      }
+      if (actual == Presence.HOT) {
+        runtime.stop(id);
+        markPresence(id, runtime.presence(id));
+      } else {
         runtime.destroy(id);
         markPresence(id, Presence.COLD);
-        return null;
-      });
-    }
+      }
+      return null;
+    });
   }
 
   private void refillPoolQuietly() {
@@ -500,12 +523,15 @@ final class SandboxManager implements EnvManager {
     }
   }
 
-  /** Starts a pooled sandbox again on the clone it has; one that cannot start is replaced. */
+  /**
+   * Starts a pooled sandbox again on the clone it has; one that cannot start is replaced, so that
+   * one broken clone never holds up the refill of every pool.
+   */
   private void restartPooled(SandboxId id) {
     try {
       open(id, Optional.empty(), true);
-    } catch (TaidonException e) {
-      log.info("Pooled sandbox {} did not start again and is replaced: {}", id, e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("Pooled sandbox {} did not start again and is replaced: {}", id, e.getMessage());
       deletePooled(id);
     }
   }
