@@ -15,6 +15,7 @@ import dev.taidon.envmanager.SandboxId;
 import dev.taidon.envmanager.SandboxInfo;
 import dev.taidon.envmanager.SandboxRuntime;
 import dev.taidon.envmanager.SandboxSettings;
+import dev.taidon.envmanager.ServerWrites;
 import dev.taidon.snapshotcache.NewState;
 import dev.taidon.snapshotcache.SnapshotCache;
 import dev.taidon.snapshotcache.StateId;
@@ -418,9 +419,16 @@ final class SandboxManager implements EnvManager {
       return;
     }
     // Only a running server writes: a stopped sandbox cannot grow.
-    long used = actual == Presence.HOT ? diskWatchdog.used(id, runtime.writes(id), () -> runtime.diskUsage(id)) : 0;
+    Optional<ServerWrites> measured = actual == Presence.HOT ? runtime.writes(id) : Optional.empty();
+    long used = actual == Presence.HOT ? diskWatchdog.used(id, measured, () -> runtime.diskUsage(id)) : 0;
     if (used > settings.diskLimit().toBytes()) {
       withLock(id, () -> {
+        // Measured without the lock: a reset or a restart since then put another server on a fresh
+        // clone, which the next pass measures.
+        boolean sameServer = runtime.writes(id).map(ServerWrites::server).equals(measured.map(ServerWrites::server));
+        if (measured.isPresent() && !sameServer) {
+          return null;
+        }
         String failure = String.format("its data grew to %d MB, over the disk limit of %d MB (taidon.sandbox.disk-limit)",
             used >> 20, settings.diskLimit().toMegabytes());
         // The reason first: whoever loses the connection when the server stops can read why.
