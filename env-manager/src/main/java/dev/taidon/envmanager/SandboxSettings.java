@@ -23,6 +23,9 @@ import org.springframework.util.unit.DataSize;
  * @param poolStates besides the root state, how many of the states most asked for lately get a pool
  * @param startTimeout how long a sandbox may take to start
  * @param maintenanceInterval how often idle times, disk limits and the pool are checked
+ * @param processMemoryLimit the most private memory each process of a sandbox's server may take
+ *     ({@code RLIMIT_DATA}; shared buffers are not counted): a learner who raises {@code work_mem}
+ *     or builds a huge value gets "out of memory" (53200) instead of the machine's memory; 0 for none
  */
 @ConfigurationProperties("taidon.sandbox")
 public record SandboxSettings(
@@ -38,7 +41,8 @@ public record SandboxSettings(
     @DefaultValue("2") int poolSize,
     @DefaultValue("3") int poolStates,
     @DefaultValue("30s") Duration startTimeout,
-    @DefaultValue("15s") Duration maintenanceInterval) {
+    @DefaultValue("15s") Duration maintenanceInterval,
+    @DefaultValue("256MB") DataSize processMemoryLimit) {
 
   public SandboxSettings {
     positive("anonymous-max-sandboxes", anonymousMaxSandboxes);
@@ -50,6 +54,9 @@ public record SandboxSettings(
     }
     if (poolStates < 0 || poolStates > 50) {
       throw invalid("taidon.sandbox.pool-states must be between 0 and 50, not " + poolStates);
+    }
+    if (processMemoryLimit.toBytes() != 0 && processMemoryLimit.toMegabytes() < 64) {
+      throw invalid("taidon.sandbox.process-memory-limit must be 0 (none) or at least 64MB, not " + processMemoryLimit);
     }
     if (diskLimit.toMegabytes() < 16) {
       throw invalid("taidon.sandbox.disk-limit must be at least 16MB, not " + diskLimit);

@@ -57,8 +57,23 @@ public final class PostgresInstance {
    * @param logFile where the server's output is appended
    * @param settings server settings passed as {@code -c name=value}, in order
    */
-  public record Spec(Path dataDirectory, Path socketDirectory, Path logFile, Map<String, String> settings) {
+  /**
+   * @param processDataLimitBytes the most private memory (heap, private mappings; not the shared
+   *     buffers) each of the server's processes may take, set as their {@code RLIMIT_DATA}: a
+   *     backend that asks for more gets PostgreSQL's "out of memory" error (SQLSTATE 53200) and the
+   *     server carries on; 0 for no limit
+   */
+  public record Spec(Path dataDirectory, Path socketDirectory, Path logFile, Map<String, String> settings,
+      long processDataLimitBytes) {
+    /** A server without a memory limit per process. */
+    public Spec(Path dataDirectory, Path socketDirectory, Path logFile, Map<String, String> settings) {
+      this(dataDirectory, socketDirectory, logFile, settings, 0);
+    }
+
     public Spec {
+      if (processDataLimitBytes < 0) {
+        throw new IllegalArgumentException("a process data limit is 0 (none) or positive, not " + processDataLimitBytes);
+      }
       dataDirectory = dataDirectory.toAbsolutePath().normalize();
       socketDirectory = socketDirectory.toAbsolutePath().normalize();
       logFile = logFile.toAbsolutePath().normalize();
@@ -132,8 +147,15 @@ public final class PostgresInstance {
       argv.add("-c");
       argv.add(name + "=" + value);
     });
+    List<String> prefix = new ArrayList<>();
+    if (spec.processDataLimitBytes() > 0) {
+      // Set before the account switch and inherited by every process the postmaster forks.
+      String limit = Long.toString(spec.processDataLimitBytes());
+      prefix.addAll(List.of("prlimit", "--data=" + limit + ":" + limit, "--"));
+    }
+    prefix.addAll(account.commandPrefix());
     // From /, which every account can enter, whatever directory the platform was started in.
-    return Command.of(argv).prefixedWith(account.commandPrefix()).inDirectory(Path.of("/"));
+    return Command.of(argv).prefixedWith(prefix).inDirectory(Path.of("/"));
   }
 
   /**

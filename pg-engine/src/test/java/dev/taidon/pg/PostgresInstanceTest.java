@@ -38,6 +38,19 @@ class PostgresInstanceTest {
   }
 
   @Test
+  void aMemoryLimitPerProcessIsSetBeforeTheAccountSwitchAndInheritedByTheServer() {
+    OsAccount account = new OsAccount("taidon", 999, 995, true);
+    PostgresInstance.Spec limited = new PostgresInstance.Spec(spec.dataDirectory(), spec.socketDirectory(),
+        spec.logFile(), Map.of(), 256L << 20);
+    PostgresInstance instance = new PostgresInstance(binaries, account, new ProcessCommandRunner(), limited);
+    assertThat(instance.serverCommand().argv()).startsWith(
+        "prlimit", "--data=268435456:268435456", "--", "setpriv", "--reuid=999", "--regid=995", "--init-groups",
+        "--reset-env", "--", "/opt/pg/bin/postgres");
+    assertThatThrownBy(() -> new PostgresInstance.Spec(Path.of("/d"), Path.of("/r"), Path.of("/l"), Map.of(), -1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void initdbCreatesAUtf8ClusterInTheCLocaleWithTheFixedSuperuser() {
     OsAccount self = new OsAccount("dev", 1000, 1000, false);
     PostgresInstance instance = new PostgresInstance(binaries, self, new ProcessCommandRunner(), spec);

@@ -34,7 +34,8 @@ public class EnvManagerConfiguration {
       throw new TaidonException(ErrorCode.INVALID_CONFIGURATION, "the local sandbox runtime clones sandboxes from this "
           + "machine's state store, so env-manager needs snapshot-cache in the same process: add snapshot-cache to --target");
     }
-    return new LocalSandboxRuntime(local, binaries, account, runner, data, settings.startTimeout());
+    return new LocalSandboxRuntime(local, binaries, account, runner, data, settings.startTimeout(),
+        settings.processMemoryLimit().toBytes());
   }
 
   @Bean

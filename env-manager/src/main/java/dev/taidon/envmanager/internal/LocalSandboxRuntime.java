@@ -68,6 +68,8 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   private final CommandRunner runner;
   private final DataDirectory data;
   private final Duration startTimeout;
+  /** RLIMIT_DATA of each sandbox server process, 0 for none. */
+  private final long processMemoryLimitBytes;
   private final Map<SandboxId, PostgresInstance> instances = new ConcurrentHashMap<>();
   /**
    * A superuser connection per sandbox that was checkpointed by the env-manager or warmed up in the
@@ -78,7 +80,8 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   private final Map<SandboxId, Connection> checkpointConnections = new ConcurrentHashMap<>();
 
   LocalSandboxRuntime(Snapshots snapshots, PostgresBinaries binaries, OsAccount account, CommandRunner runner,
-      DataDirectory data, Duration startTimeout) {
+      DataDirectory data, Duration startTimeout, long processMemoryLimitBytes) {
+    this.processMemoryLimitBytes = processMemoryLimitBytes;
     this.snapshots = snapshots;
     this.binaries = binaries;
     this.account = account;
@@ -129,7 +132,7 @@ final class LocalSandboxRuntime implements SandboxRuntime {
 
   private PostgresInstance.Spec spec(SandboxId id) {
     return new PostgresInstance.Spec(workspace(id), socketDirectory(id), data.logs().resolve("sandboxes").resolve(id + ".log"),
-        SETTINGS);
+        SETTINGS, processMemoryLimitBytes);
   }
 
   /**
