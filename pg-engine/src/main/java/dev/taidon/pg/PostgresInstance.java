@@ -56,8 +56,6 @@ public final class PostgresInstance {
    * @param socketDirectory a directory only the platform can enter, holding the server's socket
    * @param logFile where the server's output is appended
    * @param settings server settings passed as {@code -c name=value}, in order
-   */
-  /**
    * @param processDataLimitBytes the most private memory (heap, private mappings; not the shared
    *     buffers) each of the server's processes may take, set as their {@code RLIMIT_DATA}: a
    *     backend that asks for more gets PostgreSQL's "out of memory" error (SQLSTATE 53200) and the
