@@ -15,6 +15,7 @@ import dev.taidon.testkit.Await;
 import dev.taidon.testkit.PostgresProcesses;
 import dev.taidon.testkit.ServerProcess;
 import dev.taidon.testkit.TestDirectories;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -22,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +35,7 @@ class SandboxLifecycleIT {
   static final String TOKEN = "sandbox-lifecycle-token-0123456789abc";
   static final String POOL_SIZE = "--taidon.sandbox.pool-size=";
   private Path base;
-  private final List<ServerProcess> servers = new java.util.ArrayList<>();
+  private final List<ServerProcess> servers = new ArrayList<>();
 
   @BeforeEach
   void createDirectory() {
@@ -49,7 +51,7 @@ class SandboxLifecycleIT {
   }
 
   private ServerProcess start(String name, String... extra) {
-    List<String> arguments = new java.util.ArrayList<>(List.of("--data-dir=" + base.resolve("data"),
+    List<String> arguments = new ArrayList<>(List.of("--data-dir=" + base.resolve("data"),
         "--internal-token=" + TOKEN, "--taidon.store.loop-image-size=1GB", "--taidon.sandbox.maintenance-interval=200ms"));
     arguments.addAll(List.of(extra));
     if (arguments.stream().noneMatch(argument -> argument.startsWith(POOL_SIZE))) {
@@ -136,7 +138,7 @@ class SandboxLifecycleIT {
     // One clone that can no longer start must not hold up the pools: it is replaced. A running
     // server reads its data directory's version only when it starts, so the next start refuses it.
     SandboxId broken = before.stream().filter(sandbox -> sandbox.state().equals(lesson)).findFirst().orElseThrow().id();
-    java.nio.file.Files.writeString(base.resolve("data/store/workspaces/" + broken + "/PG_VERSION"), "99\n");
+    Files.writeString(base.resolve("data/store/workspaces/" + broken + "/PG_VERSION"), "99\n");
     first.terminate();
 
     ServerProcess restarted = start("pool-restarted", pooled);

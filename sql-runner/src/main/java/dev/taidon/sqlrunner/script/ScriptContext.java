@@ -1,6 +1,5 @@
 package dev.taidon.sqlrunner.script;
 
-import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -78,10 +77,5 @@ public final class ScriptContext {
 
   public Map<String, String> variables() {
     return Collections.unmodifiableMap(variables);
-  }
-
-  static TaidonException tooDeep(String source) {
-    return new TaidonException(ErrorCode.INVALID_ARGUMENT, source + ": includes nest deeper than "
-        + MAX_INCLUDE_DEPTH + " levels; does a file include itself?");
   }
 }

@@ -87,9 +87,6 @@ public final class ScriptParser {
     if (text.length() > MAX_CHARS) {
       throw new TaidonException(ErrorCode.PAYLOAD_TOO_LARGE, "a script may hold at most " + MAX_CHARS + " characters");
     }
-    if (depth > ScriptContext.MAX_INCLUDE_DEPTH) {
-      throw ScriptContext.tooDeep(source);
-    }
     if (context != null) {
       context.parsed(text);
     }
@@ -97,7 +94,7 @@ public final class ScriptParser {
     try {
       parser.run();
     } catch (TaidonException e) {
-      if (source.isEmpty() || e.getMessage().startsWith(source + ":") || e.getMessage().startsWith(source + ", line ")) {
+      if (source.isEmpty() || e.getMessage().startsWith(source + ":")) {
         throw e;
       }
       throw new TaidonException(e.code(), source + ": " + e.getMessage(), e);
@@ -309,12 +306,14 @@ public final class ScriptParser {
         if (context.includes().isEmpty()) {
           return false;
         }
-        String where = source + ", line " + at.line() + ": \\" + name;
+        // The file's name is put in front by parse(), as for every error of this file.
+        String where = "line " + at.line() + ": \\" + name;
         if (arguments.size() != 1) {
           throw new TaidonException(ErrorCode.INVALID_ARGUMENT, where + " takes one file name");
         }
         if (depth + 1 > ScriptContext.MAX_INCLUDE_DEPTH) {
-          throw ScriptContext.tooDeep(where + " " + arguments.getFirst());
+          throw new TaidonException(ErrorCode.INVALID_ARGUMENT, where + " " + arguments.getFirst()
+              + ": includes nest deeper than " + ScriptContext.MAX_INCLUDE_DEPTH + " levels; does a file include itself?");
         }
         boolean relative = name.startsWith("ir") || name.equals("include_relative");
         ScriptContext.Included included;

@@ -67,7 +67,7 @@ class ScriptContextTest {
         "\\i loop.sql"));
     assertThatThrownBy(() -> ScriptParser.parse("\\i loop.sql", "main.sql", context))
         .isInstanceOfSatisfying(TaidonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
-        .hasMessageContaining("loop.sql, line 1: \\i loop.sql").hasMessageContaining("deeper than");
+        .hasMessageContaining("loop.sql: line 1: \\i loop.sql").hasMessageContaining("deeper than");
   }
 
   @Test
@@ -77,9 +77,9 @@ class ScriptContextTest {
     });
     assertThatThrownBy(() -> ScriptParser.parse("SELECT 1;\n\n\\ir missing.sql\n", "seed/01.sql", context))
         .isInstanceOfSatisfying(TaidonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
-        .hasMessage("seed/01.sql, line 3: \\ir missing.sql: the project has no file missing.sql");
+        .hasMessage("seed/01.sql: line 3: \\ir missing.sql: the project has no file missing.sql");
     assertThatThrownBy(() -> ScriptParser.parse("\\i a.sql b.sql", "init/x.sql", context))
-        .hasMessage("init/x.sql, line 1: \\i takes one file name");
+        .hasMessage("init/x.sql: line 1: \\i takes one file name");
   }
 
   @Test
