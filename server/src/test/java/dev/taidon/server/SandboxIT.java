@@ -129,8 +129,6 @@ class SandboxIT {
       "ALTER ROLE learner SUPERUSER",
       "SET ROLE postgres",
       "LOAD 'auto_explain'",
-      // Every process of the server but the learner's own: the autovacuum launcher refuses with 42501.
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()",
       "CREATE LANGUAGE plperlu",
   })
   void superuserEscapesAreRefused(String sql) throws Exception {
@@ -201,14 +199,44 @@ class SandboxIT {
   }
 
   @Test
-  void aSandboxRunsNoLogicalReplicationLauncher() throws Exception {
+  void aSandboxRunsOnlyTheServerProcessesItNeeds() throws Exception {
     SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.ANONYMOUS, envManager.rootState());
     try (Connection connection = connect(envManager.openSandbox(sandbox.id()))) {
-      // The launcher is the one process that shows the bootstrap superuser without a database.
-      assertThat(single(connection, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'postgres' AND datname IS NULL"))
-          .as("a process per sandbox for subscriptions the learner cannot create").isEqualTo("0");
+      List<Long> postmaster = PostgresProcesses.servingBelow(base.resolve("data/store/workspaces/" + sandbox.id()));
+      assertThat(postmaster).hasSize(1);
+      assertThat(PostgresProcesses.childrenOf(postmaster.get(0)))
+          .as("every process of a fresh sandbox's server beside the postmaster: no autovacuum launcher (states hold"
+              + " only what their chains wrote), no logical replication launcher (subscriptions the learner cannot"
+              + " create), no I/O workers")
+          .containsExactly("background writer", "checkpointer", "session", "walwriter");
     }
     envManager.deleteSandbox(sandbox.id());
+  }
+
+  @Test
+  void aLearnerCannotEndTheSuperuserSessionOrTheServerProcessesOfItsSandbox() throws Exception {
+    SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
+    // A publish checkpointed by the env-manager leaves its superuser session open beside the learner's.
+    envManager.publishState(sandbox.id(), new NewState(envManager.rootState().child("superuser " + UUID.randomUUID(), ""),
+        Optional.of(envManager.rootState()), Optional.of("superuser"), 1, Optional.empty(), "private"),
+        Checkpoint.BY_ENV_MANAGER);
+    try (Connection connection = connect(envManager.openSandbox(sandbox.id()));
+        Statement statement = connection.createStatement()) {
+      assertThat(single(connection, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'postgres'"
+          + " AND datname IS NOT NULL")).as("the env-manager's superuser session is there to be attacked").isEqualTo("1");
+      // The learner sees the other processes' pids, not what they are.
+      String processes = "SELECT string_agg(pid::text, ', ' ORDER BY pid) FROM pg_stat_activity"
+          + " WHERE pid <> pg_backend_pid()";
+      String before = single(connection, processes);
+      assertThatThrownBy(() -> statement.execute(
+              "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"))
+          .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42501"));
+      // The server's own processes show no user: signalling them is refused with a warning.
+      statement.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename IS NULL");
+      assertThat(single(connection, processes)).as("every other process of the server still runs").isEqualTo(before);
+    } finally {
+      envManager.deleteSandbox(sandbox.id());
+    }
   }
 
   @Test

@@ -22,6 +22,18 @@ public final class PostgresProcesses {
         .toList();
   }
 
+  /**
+   * What each child of a postmaster does, from the titles PostgreSQL gives its processes
+   * ({@code postgres: checkpointer}), sorted; every client session is {@code session}.
+   */
+  public static List<String> childrenOf(long postmaster) {
+    return ProcessHandle.of(postmaster).stream().flatMap(ProcessHandle::children)
+        .map(child -> commandLine(child.pid()).strip().replaceFirst("^postgres: ", ""))
+        .map(title -> title.contains("[local]") ? "session" : title)
+        .sorted()
+        .toList();
+  }
+
   private static String commandLine(long pid) {
     try {
       return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8).replace('\0', ' ');

@@ -114,7 +114,11 @@ final class LocalSandboxRuntime implements SandboxRuntime {
     settings.put("wal_skip_threshold", "0");
     settings.put("checkpoint_timeout", "1h");
     settings.put("max_wal_size", "256MB");
-    settings.put("autovacuum_naptime", "5min");
+    // No autovacuum: a state is what its chain wrote, whereas an automatic ANALYZE or VACUUM lands
+    // in whichever snapshot comes after it, so a replay of the same chain would publish other
+    // statistics and plans than the run it replays. Learners run ANALYZE and VACUUM themselves, as
+    // in a lesson on plans they should; and no launcher process runs in every sandbox.
+    settings.put("autovacuum", "off");
     settings.put("logging_collector", "off");
     settings.put("log_min_messages", "warning");
     settings.put("temp_file_limit", "256MB");
