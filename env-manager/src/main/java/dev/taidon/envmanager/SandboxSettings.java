@@ -26,6 +26,8 @@ import org.springframework.util.unit.DataSize;
  * @param processMemoryLimit the most private memory each process of a sandbox's server may take
  *     ({@code RLIMIT_DATA}; shared buffers are not counted): a learner who raises {@code work_mem}
  *     or builds a huge value gets "out of memory" (53200) instead of the machine's memory; 0 for none
+ * @param machineMaxHot the most sandboxes running at once on the machine, whatever their owners; 0
+ *     (the default) for as many as {@link #hotSandboxesFitting(long)} the machine's memory
  */
 @ConfigurationProperties("taidon.sandbox")
 public record SandboxSettings(
@@ -42,7 +44,20 @@ public record SandboxSettings(
     @DefaultValue("3") int poolStates,
     @DefaultValue("30s") Duration startTimeout,
     @DefaultValue("15s") Duration maintenanceInterval,
-    @DefaultValue("256MB") DataSize processMemoryLimit) {
+    @DefaultValue("256MB") DataSize processMemoryLimit,
+    @DefaultValue("0") int machineMaxHot) {
+
+  /**
+   * What a hot sandbox is budgeted on the machine: its processes' proportional set size idle (5–9
+   * MiB measured) with page tables and what its session holds, as issue #3's density goal puts it.
+   */
+  public static final DataSize HOT_SANDBOX_BUDGET = DataSize.ofMegabytes(12);
+  /**
+   * The share of the machine's memory hot sandboxes may take by default: the rest is for the
+   * platform, the control database, the page cache the state store reads through, and learners'
+   * queries that use more than an idle sandbox.
+   */
+  public static final double HOT_SANDBOX_MEMORY_SHARE = 0.6;
 
   public SandboxSettings {
     positive("anonymous-max-sandboxes", anonymousMaxSandboxes);
@@ -57,6 +72,10 @@ public record SandboxSettings(
     }
     if (processMemoryLimit.toBytes() != 0 && processMemoryLimit.toMegabytes() < 64) {
       throw invalid("taidon.sandbox.process-memory-limit must be 0 (none) or at least 64MB, not " + processMemoryLimit);
+    }
+    if (machineMaxHot < 0) {
+      throw invalid("taidon.sandbox.machine-max-hot must be 0 (as many as the memory holds) or a number of"
+          + " sandboxes, not " + machineMaxHot);
     }
     if (diskLimit.toMegabytes() < 16) {
       throw invalid("taidon.sandbox.disk-limit must be at least 16MB, not " + diskLimit);
@@ -83,6 +102,20 @@ public record SandboxSettings(
 
   public Duration warmIdle(OwnerKind kind) {
     return kind == OwnerKind.REGISTERED ? registeredWarmIdle : anonymousWarmIdle;
+  }
+
+  /**
+   * The most sandboxes that may run at once on a machine with {@code memoryBytes} of memory: the
+   * configured number, or {@link #hotSandboxesFitting(long)}.
+   */
+  public int machineMaxHot(long memoryBytes) {
+    return machineMaxHot > 0 ? machineMaxHot : hotSandboxesFitting(memoryBytes);
+  }
+
+  /** How many hot sandboxes {@link #HOT_SANDBOX_MEMORY_SHARE} of the memory holds at {@link #HOT_SANDBOX_BUDGET} each; at least one. */
+  public static int hotSandboxesFitting(long memoryBytes) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE,
+        (long) (memoryBytes * HOT_SANDBOX_MEMORY_SHARE) / HOT_SANDBOX_BUDGET.toBytes()));
   }
 
   private static void positive(String name, int value) {

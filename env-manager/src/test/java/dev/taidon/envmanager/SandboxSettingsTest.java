@@ -32,4 +32,23 @@ class SandboxSettingsTest {
         .isInstanceOf(BindException.class)
         .rootCause().hasMessageContaining("taidon.sandbox.process-memory-limit must be 0 (none) or at least 64MB");
   }
+
+  @Test
+  void byDefaultTheMachineRunsAsManySandboxesAsSixtyPercentOfItsMemoryHoldsAtTwelveMegabytesEach() {
+    SandboxSettings defaults = bind(Map.of());
+    assertThat(defaults.machineMaxHot()).as("0: derived from the machine").isZero();
+    assertThat(defaults.machineMaxHot(DataSize.ofGigabytes(24).toBytes()))
+        .as("a 24 GiB machine, the one the brief sizes for a thousand learners").isEqualTo(1228);
+    assertThat(defaults.machineMaxHot(DataSize.ofMegabytes(8).toBytes())).as("a machine too small still runs one")
+        .isEqualTo(1);
+    assertThat(bind(Map.of("taidon.sandbox.machine-max-hot", "50")).machineMaxHot(DataSize.ofGigabytes(24).toBytes()))
+        .isEqualTo(50);
+  }
+
+  @Test
+  void aNegativeMachineLimitIsRefusedAtStart() {
+    assertThatThrownBy(() -> bind(Map.of("taidon.sandbox.machine-max-hot", "-1")))
+        .isInstanceOf(BindException.class)
+        .rootCause().hasMessageContaining("taidon.sandbox.machine-max-hot must be 0 (as many as the memory holds)");
+  }
 }

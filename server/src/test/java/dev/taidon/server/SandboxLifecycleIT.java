@@ -1,7 +1,11 @@
 package dev.taidon.server;
 
+import static dev.taidon.server.PlatformScenario.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.taidon.core.ErrorCode;
+import dev.taidon.core.TaidonException;
 import dev.taidon.core.remote.RemoteRoleClient;
 import dev.taidon.envmanager.Checkpoint;
 import dev.taidon.envmanager.EnvManager;
@@ -9,12 +13,14 @@ import dev.taidon.envmanager.OwnerKind;
 import dev.taidon.envmanager.Presence;
 import dev.taidon.envmanager.SandboxId;
 import dev.taidon.envmanager.SandboxInfo;
+import dev.taidon.pg.UnixSocketJdbc;
 import dev.taidon.snapshotcache.NewState;
 import dev.taidon.snapshotcache.StateId;
 import dev.taidon.testkit.Await;
 import dev.taidon.testkit.PostgresProcesses;
 import dev.taidon.testkit.ServerProcess;
 import dev.taidon.testkit.TestDirectories;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,6 +161,74 @@ class SandboxLifecycleIT {
     assertThat(learner.createdAt()).as("the first learner's sandbox at the lesson after the restart, from the pool")
         .isBefore(asked);
     restarted.terminate();
+    assertThat(PostgresProcesses.servingBelow(base)).as("nothing left after a clean stop").isEmpty();
+  }
+
+  @Test
+  void theMachineRunsAtMostItsLimitOfSandboxesStoppingTheLongestUnusedAndNeverOneInUse() throws Exception {
+    ServerProcess server = start("machine-limit", "--taidon.sandbox.machine-max-hot=3", POOL_SIZE + "1",
+        "--taidon.runner.prebuild-datasets=false");
+    EnvManager envManager = envManager(server);
+    StateId root = envManager.rootState();
+    awaitHotPool(envManager, root, 1);
+    SandboxInfo first = envManager.createSandbox("limit-first", OwnerKind.ANONYMOUS, root);
+    try (Connection connection = DriverManager.getConnection(envManager.openSandbox(first.id()).jdbcUrl(), "learner", "");
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE TABLE kept (n int); INSERT INTO kept VALUES (7)");
+    }
+    SandboxInfo second = envManager.createSandbox("limit-second", OwnerKind.ANONYMOUS, root);
+    SandboxInfo third = envManager.createSandbox("limit-third", OwnerKind.REGISTERED, root);
+    List<SandboxId> learners = List.of(first.id(), second.id(), third.id());
+    assertThat(learners.stream().map(id -> envManager.describeSandbox(id).presence()))
+        .as("three learners' sandboxes run: the pooled one made room, or was never refilled")
+        .containsOnly(Presence.HOT);
+    assertThat(envManager.sandboxesOf("platform").stream().filter(sandbox -> sandbox.presence() == Presence.HOT))
+        .as("no pooled sandbox runs beside three learners' on a machine that may run three").isEmpty();
+
+    assertThatThrownBy(() -> envManager.createSandbox("limit-fourth", OwnerKind.ANONYMOUS, root))
+        .as("a fourth start while every running sandbox was used within minutes")
+        .isInstanceOfSatisfying(TaidonException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.OVERLOADED))
+        .hasMessageContaining("taidon.sandbox.machine-max-hot");
+    assertThat(envManager.sandboxesOf("limit-fourth")).as("the refused sandbox left no row behind").isEmpty();
+    Learner newcomer = Learner.anonymous(server);
+    String worksheet = newcomer.worksheet(null);
+    newcomer.cells(worksheet, "one", "SELECT 1");
+    HttpResponse<String> refused = newcomer.post("/api/v1/worksheets/" + worksheet + "/run", Map.of("through", "one"));
+    assertProblem(refused, 503, "overloaded");
+    assertThat(refused.headers().firstValue("Retry-After")).as("a new learner's first run is told when to retry")
+        .hasValue("60");
+    assertThat(learners.stream().map(id -> envManager.describeSandbox(id).presence()))
+        .as("the refused start stopped nobody's sandbox").containsOnly(Presence.HOT);
+
+    try (Connection control = DriverManager.getConnection(
+            UnixSocketJdbc.url(base.resolve("data/run/control-db"), "taidon"), "postgres", "");
+        Statement statement = control.createStatement()) {
+      // The first learner left ten minutes ago, the second nine; the third is still at work.
+      statement.execute("UPDATE env_manager.sandbox SET last_used_at = now() - interval '10 minutes' WHERE id = '"
+          + first.id().value() + "'");
+      statement.execute("UPDATE env_manager.sandbox SET last_used_at = now() - interval '9 minutes' WHERE id = '"
+          + second.id().value() + "'");
+    }
+    SandboxInfo fourth = envManager.createSandbox("limit-fourth", OwnerKind.ANONYMOUS, root);
+    assertThat(envManager.describeSandbox(fourth.id()).presence()).isEqualTo(Presence.HOT);
+    assertThat(envManager.describeSandbox(first.id()).presence()).as("the sandbox unused longest stepped down")
+        .isEqualTo(Presence.WARM);
+    assertThat(envManager.describeSandbox(second.id()).presence()).isEqualTo(Presence.HOT);
+    assertThat(envManager.describeSandbox(third.id()).presence()).isEqualTo(Presence.HOT);
+
+    try (Connection connection = DriverManager.getConnection(envManager.openSandbox(first.id()).jdbcUrl(), "learner", "");
+        Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SELECT n FROM kept")) {
+      assertThat(rs.next()).as("the stepped-down sandbox starts again with its data").isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(7);
+    }
+    assertThat(envManager.describeSandbox(second.id()).presence())
+        .as("its return made room by stopping the next unused one").isEqualTo(Presence.WARM);
+
+    for (SandboxId id : List.of(second.id(), third.id(), fourth.id())) {
+      envManager.deleteSandbox(id);
+    }
+    awaitHotPool(envManager, root, 1);
+    server.terminate();
     assertThat(PostgresProcesses.servingBelow(base)).as("nothing left after a clean stop").isEmpty();
   }
 

@@ -15,6 +15,8 @@ import dev.taidon.snapshotcache.Snapshots;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.taidon.core.role.PeriodicTask;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -26,6 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SandboxSettings.class)
 public class EnvManagerConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(EnvManagerConfiguration.class);
+
   @Bean
   LocalSandboxRuntime sandboxRuntime(ObjectProvider<Snapshots> snapshots, PostgresBinaries binaries, OsAccount account,
       CommandRunner runner, DataDirectory data, SandboxSettings settings) {
@@ -42,8 +46,15 @@ public class EnvManagerConfiguration {
   SandboxManager envManager(LocalSandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc,
       TransactionTemplate transactions, SandboxSettings settings, PostgresBinaries binaries, AuditLog auditLog,
       MeterRegistry registry) {
+    long memory = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getTotalMemorySize();
+    int machineMaxHot = settings.machineMaxHot(memory);
+    log.info("At most {} sandboxes run at once on this machine ({})", machineMaxHot, settings.machineMaxHot() > 0
+        ? "taidon.sandbox.machine-max-hot" : String.format("%.0f%% of its %d MiB of memory at %d MiB each;"
+            + " taidon.sandbox.machine-max-hot sets another number", SandboxSettings.HOT_SANDBOX_MEMORY_SHARE * 100,
+            memory >> 20, SandboxSettings.HOT_SANDBOX_BUDGET.toMegabytes()));
     return new SandboxManager(runtime, cache, jdbc, transactions, settings, EngineDescription.of(binaries.version()),
-        auditLog, new SandboxMetrics(registry));
+        auditLog, new SandboxMetrics(registry), machineMaxHot);
   }
 
   /**

@@ -73,9 +73,20 @@ final class SandboxManager implements EnvManager {
       Thread.ofVirtual().name("sandbox-audit").factory());
   /** How long a stopping env-manager waits for audit entries still queued. */
   static final Duration AUDIT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * A learner's sandbox used within this time is never stopped to make room on the machine: it may
+   * be in a run (the longest statement timeout is a minute, and a use is recorded up to
+   * {@link #MAX_TOUCH_INTERVAL} late), or its learner is reading the answer.
+   */
+  static final Duration IN_USE_WINDOW = Duration.ofMinutes(2);
+  /** The most sandboxes running at once on this machine ({@code taidon.sandbox.machine-max-hot}). */
+  private final int machineMaxHot;
+  /** Servers being started now, not yet recorded hot: they count against {@link #machineMaxHot}. */
+  private final java.util.concurrent.atomic.AtomicInteger starting = new java.util.concurrent.atomic.AtomicInteger();
 
   SandboxManager(SandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc, TransactionTemplate transactions,
-      SandboxSettings settings, EngineInfo engine, AuditLog auditLog, SandboxMetrics metrics) {
+      SandboxSettings settings, EngineInfo engine, AuditLog auditLog, SandboxMetrics metrics, int machineMaxHot) {
+    this.machineMaxHot = machineMaxHot;
     this.auditLog = auditLog;
     this.metrics = metrics;
     this.runtime = runtime;
@@ -236,25 +247,122 @@ final class SandboxManager implements EnvManager {
         // A sandbox already hot and in use counts in the owner's quota already.
         makeRoomForHot(row);
       }
-      if (actual == Presence.COLD) {
-        runtime.materialize(id, row.state());
-        markPresence(id, Presence.WARM);
+      boolean starts = actual != Presence.HOT;
+      if (starts) {
+        starting.incrementAndGet();
       }
-      SandboxEndpoint endpoint = runtime.start(id);
-      if (actual == Presence.COLD) {
-        startedOnClone(id, row.state());
+      try {
+        if (starts) {
+          makeRoomOnMachine(row);
+        }
+        if (actual == Presence.COLD) {
+          runtime.materialize(id, row.state());
+          markPresence(id, Presence.WARM);
+        }
+        SandboxEndpoint endpoint = runtime.start(id);
+        if (actual == Presence.COLD) {
+          startedOnClone(id, row.state());
+        }
+        metrics.opened(actual, System.nanoTime() - began);
+        if (warmBeforeHot) {
+          runtime.warmUp(id);
+        }
+        if (!runningInUse && !(claimedFromPool && actual == Presence.HOT)) {
+          jdbc.sql("UPDATE env_manager.sandbox SET presence = 'HOT', last_used_at = now() WHERE id = ? "
+              + LazyCommit.RETURNING).param(id.value()).query(String.class).list();
+        }
+        touched.put(id, System.nanoTime());
+        return endpoint;
+      } finally {
+        if (starts) {
+          starting.decrementAndGet();
+        }
       }
-      metrics.opened(actual, System.nanoTime() - began);
-      if (warmBeforeHot) {
-        runtime.warmUp(id);
-      }
-      if (!runningInUse && !(claimedFromPool && actual == Presence.HOT)) {
-        jdbc.sql("UPDATE env_manager.sandbox SET presence = 'HOT', last_used_at = now() WHERE id = ? "
-            + LazyCommit.RETURNING).param(id.value()).query(String.class).list();
-      }
-      touched.put(id, System.nanoTime());
-      return endpoint;
     });
+  }
+
+  /**
+   * Sandboxes running on this machine now, or being started, other than {@code except}: what
+   * {@link #machineMaxHot} bounds.
+   */
+  private int hotOnMachine(SandboxId except, int startingBesides) {
+    int recorded = jdbc.sql("SELECT count(*) FROM env_manager.sandbox WHERE presence = 'HOT' AND id <> ?")
+        .param(except.value()).query(Integer.class).single();
+    return recorded + Math.max(0, starting.get() - startingBesides);
+  }
+
+  /**
+   * Keeps the machine within {@link #machineMaxHot} before {@code row}'s server starts, by stopping
+   * the sandboxes that wait longest: pooled ones first (nobody waits on them), then learners' ones
+   * unused for {@link #IN_USE_WINDOW}, which step down to warm as after their idle time and start
+   * again on their next use. A sandbox that another operation holds is in use and left alone. When
+   * every running sandbox is in use the start is refused: memory the machine does not have would
+   * otherwise be taken from all of them. A pooled sandbox is never started at the limit (see
+   * {@link #topUpPool()}), so it never stops a learner's.
+   */
+  private void makeRoomOnMachine(Row row) {
+    int excess = hotOnMachine(row.id(), 1) + 1 - machineMaxHot;
+    if (excess <= 0) {
+      return;
+    }
+    if (row.kind() == OwnerKind.POOL) {
+      throw new TaidonException(ErrorCode.OVERLOADED, "no room on the machine for another pooled sandbox");
+    }
+    List<Row> candidates = jdbc.sql("""
+            SELECT * FROM env_manager.sandbox
+             WHERE presence = 'HOT' AND id <> ?
+               AND (owner_kind = 'POOL' OR last_used_at < now() - make_interval(secs => ?))
+             ORDER BY owner_kind = 'POOL' DESC, last_used_at
+             LIMIT ?""")
+        .params(row.id().value(), IN_USE_WINDOW.toSeconds(), excess * 2).query(SandboxManager::row).list();
+    int freed = 0;
+    for (Row candidate : candidates) {
+      if (freed < excess && stopForRoom(candidate.id())) {
+        freed++;
+      }
+    }
+    if (freed < excess) {
+      throw new TaidonException(ErrorCode.OVERLOADED, "this machine runs as many sandboxes as it may at once ("
+          + machineMaxHot + ", taidon.sandbox.machine-max-hot) and every one of them was used in the last "
+          + IN_USE_WINDOW.toMinutes() + " minutes; try again in a minute",
+          Map.of("limit", "machine-max-hot", "max", machineMaxHot, "retryAfterSeconds", IN_USE_WINDOW.toSeconds() / 2),
+          null);
+    }
+  }
+
+  /**
+   * Stops a running sandbox to make room for another, judged again on a fresh row under its lock;
+   * a sandbox whose lock is taken is in use and is skipped (waiting for it could also deadlock
+   * with its holder making room in turn). Returns whether it freed a place.
+   */
+  private boolean stopForRoom(SandboxId id) {
+    ReentrantLock lock = locks.computeIfAbsent(id, key -> new ReentrantLock());
+    if (!lock.tryLock()) {
+      return false;
+    }
+    try {
+      Optional<Row> current = jdbc.sql("SELECT * FROM env_manager.sandbox WHERE id = ?").param(id.value())
+          .query(SandboxManager::row).optional();
+      if (current.isEmpty() || current.get().presence() != Presence.HOT || runtime.presence(id) != Presence.HOT) {
+        return false;
+      }
+      if (current.get().kind() == OwnerKind.POOL) {
+        deletePooled(id);
+        return true;
+      }
+      if (Duration.between(current.get().lastUsedAt(), java.time.Instant.now()).compareTo(IN_USE_WINDOW) < 0) {
+        return false;
+      }
+      log.info("Stopping sandbox {} of {}, unused since {}: the machine runs its limit of {} sandboxes"
+          + " (taidon.sandbox.machine-max-hot)", id, current.get().owner(), current.get().lastUsedAt(), machineMaxHot);
+      runtime.stop(id);
+      markPresence(id, runtime.presence(id));
+      touched.remove(id);
+      metrics.stoppedForRoom();
+      return true;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**
@@ -500,13 +608,19 @@ final class SandboxManager implements EnvManager {
     }
   }
 
+  /**
+   * Brings every pool to its size, as far as the machine's limit leaves room: a pooled sandbox is
+   * only started while at least one more could start after it, so a learner's start never has to
+   * wait for a pooled one to stop (it may stop one, and the pool refills once learners' sandboxes
+   * have stepped down).
+   */
   private void topUpPool() {
     List<StateId> wanted = pooledStates();
     for (Row row : jdbc.sql("SELECT * FROM env_manager.sandbox WHERE owner_kind = 'POOL'").query(SandboxManager::row).list()) {
       if (!wanted.contains(row.state())) {
         // Pools of states that fell out of favour give their memory back.
         deletePooled(row.id());
-      } else if (row.presence() != Presence.HOT && !closed) {
+      } else if (row.presence() != Presence.HOT && !closed && roomForPool(row.id())) {
         // Stopped with the platform, or its server died: a pooled sandbox that does not run can
         // never be claimed, yet it fills a place in the pool.
         restartPooled(row.id());
@@ -517,18 +631,30 @@ final class SandboxManager implements EnvManager {
           .param(state.hex()).query(Integer.class).single();
       for (int i = pooled; i < settings.poolSize() && !closed; i++) {
         SandboxId id = SandboxId.random();
+        if (!roomForPool(id)) {
+          return;
+        }
         jdbc.sql("INSERT INTO env_manager.sandbox (id, owner, owner_kind, presence, state_id) VALUES (?, ?, 'POOL', 'COLD', ?)")
             .params(id.value(), POOL_OWNER, state.hex()).update();
         try {
           open(id, Optional.empty(), true);
         } catch (TaidonException e) {
-          // The state's snapshot was evicted meanwhile: it is no longer a candidate.
           deletePooled(id);
+          if (e.code() == ErrorCode.OVERLOADED) {
+            // Learners took the room meanwhile; the pool waits for the next pass.
+            return;
+          }
+          // The state's snapshot was evicted meanwhile: it is no longer a candidate.
           demand.remove(state);
           break;
         }
       }
     }
+  }
+
+  /** Whether a pooled sandbox may start: the machine stays below its limit even after it. */
+  private boolean roomForPool(SandboxId id) {
+    return hotOnMachine(id, 0) + 2 <= machineMaxHot;
   }
 
   /**

@@ -16,19 +16,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * where it started from; {@code taidon_sandboxes{presence}} — sandboxes per presence, refreshed by
  * every upkeep pass; {@code taidon_sandbox_disk_checks_total{result=measured|skipped}} — the disk
  * watchdog's look at each running sandbox: its data walked, or left alone because what its server
- * wrote since the last walk cannot have taken it past the disk limit.
+ * wrote since the last walk cannot have taken it past the disk limit;
+ * {@code taidon_sandbox_room_stops_total} — running sandboxes stopped, before their idle time, to
+ * make room for another within {@code taidon.sandbox.machine-max-hot}.
  */
 final class SandboxMetrics {
   private final Map<Presence, Timer> openTimers = new EnumMap<>(Presence.class);
   private final Map<Presence, AtomicLong> counts = new EnumMap<>(Presence.class);
   private final Counter diskMeasured;
   private final Counter diskSkipped;
+  private final Counter roomStops;
 
   SandboxMetrics(MeterRegistry registry) {
     diskMeasured = Counter.builder("taidon.sandbox.disk.checks").tag("result", "measured")
         .description("Running sandboxes the disk watchdog looked at, by whether it walked their data").register(registry);
     diskSkipped = Counter.builder("taidon.sandbox.disk.checks").tag("result", "skipped")
         .description("Running sandboxes the disk watchdog looked at, by whether it walked their data").register(registry);
+    roomStops = Counter.builder("taidon.sandbox.room.stops")
+        .description("Running sandboxes stopped before their idle time to keep the machine within its limit")
+        .register(registry);
     for (Presence presence : Presence.values()) {
       String from = presence.name().toLowerCase(java.util.Locale.ROOT);
       openTimers.put(presence, Timer.builder("taidon.sandbox.open")
@@ -53,6 +59,10 @@ final class SandboxMetrics {
 
   void diskChecked(boolean measured) {
     (measured ? diskMeasured : diskSkipped).increment();
+  }
+
+  void stoppedForRoom() {
+    roomStops.increment();
   }
 
   void counted(Map<Presence, Long> byPresence) {

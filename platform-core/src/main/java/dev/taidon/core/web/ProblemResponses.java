@@ -36,7 +36,10 @@ public class ProblemResponses {
 
   @ExceptionHandler(TaidonException.class)
   public ResponseEntity<ProblemDetail> taidon(TaidonException error) {
-    if (error.code().httpStatus() >= 500) {
+    if (error.code() == ErrorCode.OVERLOADED) {
+      // Expected under load, and the caller is told when to retry: no stack trace per refusal.
+      log.info("{}: {}", error.code().slug(), error.getMessage());
+    } else if (error.code().httpStatus() >= 500) {
       log.warn("{}: {}", error.code().slug(), error.getMessage(), error);
     }
     ResponseEntity<ProblemDetail> response = Problems.response(Problems.of(error));
