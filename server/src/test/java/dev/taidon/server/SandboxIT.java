@@ -371,6 +371,8 @@ class SandboxIT {
         .containsPattern("taidon_sandbox_open_seconds_count\\{[^}]*path=\"(hot|warm|cold)\"[^}]*} [1-9]")
         .contains("taidon_sandbox_open_seconds_bucket")
         .containsPattern("taidon_sandboxes\\{[^}]*presence=\"hot\"[^}]*} \\d")
+        .containsPattern("(?m)^taidon_sandbox_machine_limit(\\{[^}]*})? [1-9]")
+        .containsPattern("(?m)^taidon_sandbox_room_stops_total(\\{[^}]*})? 0")
         .containsPattern("taidon_state_publish_seconds_count\\{[^}]*backend=\"btrfs\"[^}]*} [1-9]")
         .contains("taidon_state_restore_seconds_count")
         .contains("taidon_state_evictions_total")

@@ -223,6 +223,10 @@ class SandboxLifecycleIT {
     }
     assertThat(envManager.describeSandbox(second.id()).presence())
         .as("its return made room by stopping the next unused one").isEqualTo(Presence.WARM);
+    assertThat(server.get("/actuator/prometheus").body())
+        .as("the two stops for room, and the limit, for operators")
+        .containsPattern("(?m)^taidon_sandbox_room_stops_total(\\{[^}]*})? 2\\.0$")
+        .containsPattern("(?m)^taidon_sandbox_machine_limit(\\{[^}]*})? 3\\.0$");
 
     for (SandboxId id : List.of(second.id(), third.id(), fourth.id())) {
       envManager.deleteSandbox(id);

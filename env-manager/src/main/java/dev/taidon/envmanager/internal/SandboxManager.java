@@ -87,6 +87,7 @@ final class SandboxManager implements EnvManager {
   SandboxManager(SandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc, TransactionTemplate transactions,
       SandboxSettings settings, EngineInfo engine, AuditLog auditLog, SandboxMetrics metrics, int machineMaxHot) {
     this.machineMaxHot = machineMaxHot;
+    metrics.machineLimit(machineMaxHot);
     this.auditLog = auditLog;
     this.metrics = metrics;
     this.runtime = runtime;

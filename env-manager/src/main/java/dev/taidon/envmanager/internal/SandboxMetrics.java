@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * watchdog's look at each running sandbox: its data walked, or left alone because what its server
  * wrote since the last walk cannot have taken it past the disk limit;
  * {@code taidon_sandbox_room_stops_total} — running sandboxes stopped, before their idle time, to
- * make room for another within {@code taidon.sandbox.machine-max-hot}.
+ * make room for another within {@code taidon.sandbox.machine-max-hot}; {@code
+ * taidon_sandbox_machine_limit} — that limit, to compare {@code taidon_sandboxes{presence="hot"}}
+ * with.
  */
 final class SandboxMetrics {
   private final Map<Presence, Timer> openTimers = new EnumMap<>(Presence.class);
@@ -26,8 +28,10 @@ final class SandboxMetrics {
   private final Counter diskMeasured;
   private final Counter diskSkipped;
   private final Counter roomStops;
+  private final MeterRegistry registry;
 
   SandboxMetrics(MeterRegistry registry) {
+    this.registry = registry;
     diskMeasured = Counter.builder("taidon.sandbox.disk.checks").tag("result", "measured")
         .description("Running sandboxes the disk watchdog looked at, by whether it walked their data").register(registry);
     diskSkipped = Counter.builder("taidon.sandbox.disk.checks").tag("result", "skipped")
@@ -59,6 +63,12 @@ final class SandboxMetrics {
 
   void diskChecked(boolean measured) {
     (measured ? diskMeasured : diskSkipped).increment();
+  }
+
+  void machineLimit(int maxHot) {
+    Gauge.builder("taidon.sandbox.machine.limit", () -> maxHot)
+        .description("The most sandboxes that may run at once on this machine (taidon.sandbox.machine-max-hot)")
+        .register(registry);
   }
 
   void stoppedForRoom() {
