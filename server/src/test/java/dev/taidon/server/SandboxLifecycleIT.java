@@ -203,10 +203,12 @@ class SandboxLifecycleIT {
     try (Connection control = DriverManager.getConnection(
             UnixSocketJdbc.url(base.resolve("data/run/control-db"), "taidon"), "postgres", "");
         Statement statement = control.createStatement()) {
-      // The first learner left ten minutes ago, the second nine; the third is still at work.
-      statement.execute("UPDATE env_manager.sandbox SET last_used_at = now() - interval '10 minutes' WHERE id = '"
+      // The first learner left five minutes ago, the second four; the third is still at work. Both
+      // past the 2 minutes a sandbox counts as in use, and within the 10 minutes after which upkeep
+      // would step them down on its own (and hold the lock a start needs to stop them).
+      statement.execute("UPDATE env_manager.sandbox SET last_used_at = now() - interval '5 minutes' WHERE id = '"
           + first.id().value() + "'");
-      statement.execute("UPDATE env_manager.sandbox SET last_used_at = now() - interval '9 minutes' WHERE id = '"
+      statement.execute("UPDATE env_manager.sandbox SET last_used_at = now() - interval '4 minutes' WHERE id = '"
           + second.id().value() + "'");
     }
     SandboxInfo fourth = envManager.createSandbox("limit-fourth", OwnerKind.ANONYMOUS, root);

@@ -54,7 +54,7 @@ public class EnvManagerConfiguration {
             + " taidon.sandbox.machine-max-hot sets another number", SandboxSettings.HOT_SANDBOX_MEMORY_SHARE * 100,
             memory >> 20, SandboxSettings.HOT_SANDBOX_BUDGET.toMegabytes()));
     return new SandboxManager(runtime, cache, jdbc, transactions, settings, EngineDescription.of(binaries.version()),
-        auditLog, new SandboxMetrics(registry), machineMaxHot);
+        auditLog, new SandboxMetrics(registry, machineMaxHot), machineMaxHot);
   }
 
   /**

@@ -87,7 +87,6 @@ final class SandboxManager implements EnvManager {
   SandboxManager(SandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc, TransactionTemplate transactions,
       SandboxSettings settings, EngineInfo engine, AuditLog auditLog, SandboxMetrics metrics, int machineMaxHot) {
     this.machineMaxHot = machineMaxHot;
-    metrics.machineLimit(machineMaxHot);
     this.auditLog = auditLog;
     this.metrics = metrics;
     this.runtime = runtime;
@@ -358,7 +357,6 @@ final class SandboxManager implements EnvManager {
           + " (taidon.sandbox.machine-max-hot)", id, current.get().owner(), current.get().lastUsedAt(), machineMaxHot);
       runtime.stop(id);
       markPresence(id, runtime.presence(id));
-      touched.remove(id);
       metrics.stoppedForRoom();
       return true;
     } finally {

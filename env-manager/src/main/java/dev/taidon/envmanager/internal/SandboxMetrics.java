@@ -28,16 +28,17 @@ final class SandboxMetrics {
   private final Counter diskMeasured;
   private final Counter diskSkipped;
   private final Counter roomStops;
-  private final MeterRegistry registry;
 
-  SandboxMetrics(MeterRegistry registry) {
-    this.registry = registry;
+  SandboxMetrics(MeterRegistry registry, int machineMaxHot) {
     diskMeasured = Counter.builder("taidon.sandbox.disk.checks").tag("result", "measured")
         .description("Running sandboxes the disk watchdog looked at, by whether it walked their data").register(registry);
     diskSkipped = Counter.builder("taidon.sandbox.disk.checks").tag("result", "skipped")
         .description("Running sandboxes the disk watchdog looked at, by whether it walked their data").register(registry);
     roomStops = Counter.builder("taidon.sandbox.room.stops")
         .description("Running sandboxes stopped before their idle time to keep the machine within its limit")
+        .register(registry);
+    Gauge.builder("taidon.sandbox.machine.limit", () -> machineMaxHot)
+        .description("The most sandboxes that may run at once on this machine (taidon.sandbox.machine-max-hot)")
         .register(registry);
     for (Presence presence : Presence.values()) {
       String from = presence.name().toLowerCase(java.util.Locale.ROOT);
@@ -63,12 +64,6 @@ final class SandboxMetrics {
 
   void diskChecked(boolean measured) {
     (measured ? diskMeasured : diskSkipped).increment();
-  }
-
-  void machineLimit(int maxHot) {
-    Gauge.builder("taidon.sandbox.machine.limit", () -> maxHot)
-        .description("The most sandboxes that may run at once on this machine (taidon.sandbox.machine-max-hot)")
-        .register(registry);
   }
 
   void stoppedForRoom() {
