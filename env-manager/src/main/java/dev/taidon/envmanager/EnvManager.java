@@ -57,4 +57,18 @@ public interface EnvManager {
 
   /** Replaces the sandbox's data with a clone of {@code state} (discarding what it held). */
   void resetSandbox(SandboxId id, StateId state);
+
+  /**
+   * The quick way to reset: when the warm pool holds running sandboxes at {@code state}, hands one
+   * to the owner of {@code id} in its place and deletes {@code id} (its server is stopped and its
+   * data removed after this returns). The pool's last sandbox at a state is left for the next new
+   * learner. The caller then uses the returned sandbox as it used {@code id}; opening it starts
+   * nothing unless its server died in the pool.
+   *
+   * @return the owner's sandbox that now holds {@code state}; empty when the pool cannot spare one
+   *     at that state (or {@code id} is itself pooled), and then {@code id} is untouched: reset it
+   * @throws dev.taidon.core.TaidonException {@code NOT_FOUND} when the pool has sandboxes at
+   *     {@code state} and {@code id} does not exist
+   */
+  java.util.Optional<SandboxId> replaceFromPool(SandboxId id, StateId state);
 }

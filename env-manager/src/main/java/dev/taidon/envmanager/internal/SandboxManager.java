@@ -35,7 +35,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The env-manager: sandboxes in the control database ({@code env_manager.sandbox}) and in the
  * runtime, kept in step. Operations on one sandbox are serialised; a row is written before the
- * runtime creates data and after it removes it, so a crash leaves at worst data without a row,
+ * runtime creates data and after it removes it (but for a sandbox {@link #replaceFromPool replaced}
+ * from the pool, whose row goes with the claim), so a crash leaves at worst data without a row,
  * which {@link #reconcile()} removes, or a row that claims more presence than there is, which it
  * corrects.
  */
@@ -46,6 +47,8 @@ final class SandboxManager implements EnvManager {
   /** The longest a running sandbox's use goes unrecorded; see {@link #touchInterval(OwnerKind)}. */
   static final Duration MAX_TOUCH_INTERVAL = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(SandboxManager.class);
+  /** An id no sandbox has: what a claim that replaces nothing excludes from the owner's count. */
+  private static final SandboxId NO_SANDBOX = new SandboxId("sb-" + "0".repeat(32));
 
   private final SandboxRuntime runtime;
   private final SnapshotCache cache;
@@ -134,8 +137,9 @@ final class SandboxManager implements EnvManager {
       throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "a sandbox needs an owner account of 1 to 200 characters");
     }
     demand.computeIfAbsent(state, key -> new java.util.concurrent.atomic.LongAdder()).increment();
-    Optional<PoolClaim> pooled = claimFromPool(owner, kind, state);
+    Optional<PoolClaim> pooled = claimFromPool(owner, kind, state, NO_SANDBOX, 0);
     if (pooled.isPresent()) {
+      metrics.claimedFromPool(false);
       refillSoon();
       SandboxId claimed = pooled.get().row().id();
       // Already hot, unless its server died in the pool; either way it is the owner's now.
@@ -195,24 +199,30 @@ final class SandboxManager implements EnvManager {
   private record PoolClaim(Row row, long otherHot) {}
 
   /**
-   * Takes a pooled sandbox at {@code state} for the owner, if the owner's sandbox quota allows. The
-   * quota check and the claim are one statement after the owner's lock, whose snapshot therefore
-   * sees every sandbox another request of the same owner created before it.
+   * Takes a pooled sandbox at {@code state} for the owner, if the owner's sandbox quota allows,
+   * counting every sandbox of the owner but {@code replaced}, and if more than {@code leaving} are
+   * running in the pool at that state. The quota check and the claim are one statement after the
+   * owner's lock, whose snapshot therefore sees every sandbox another request of the same owner
+   * created before it.
    */
-  private Optional<PoolClaim> claimFromPool(String owner, OwnerKind kind, StateId state) {
+  private Optional<PoolClaim> claimFromPool(String owner, OwnerKind kind, StateId state, SandboxId replaced,
+      int leaving) {
     return transactions.execute(status -> {
       jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(?))").param(owner).query().singleRow();
       return jdbc.sql("""
               WITH owned AS (SELECT count(*) AS sandboxes, count(*) FILTER (WHERE presence = 'HOT') AS hot
-                               FROM env_manager.sandbox WHERE owner = ?)
+                               FROM env_manager.sandbox WHERE owner = ? AND id <> ?)
               UPDATE env_manager.sandbox claimed SET owner = ?, owner_kind = ?, last_used_at = now()
                 FROM owned
                WHERE claimed.id = (SELECT id FROM env_manager.sandbox
                                     WHERE owner_kind = 'POOL' AND state_id = ? AND presence = 'HOT'
                                     ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
                  AND owned.sandboxes < ?
+                 AND (SELECT count(*) FROM env_manager.sandbox
+                       WHERE owner_kind = 'POOL' AND state_id = ? AND presence = 'HOT') > ?
               RETURNING claimed.*, owned.hot AS other_hot""")
-          .params(owner, owner, kind.name(), state.hex(), settings.maxSandboxes(kind))
+          .params(owner, replaced.value(), owner, kind.name(), state.hex(), settings.maxSandboxes(kind), state.hex(),
+              leaving)
           .query((rs, n) -> new PoolClaim(row(rs, n), rs.getLong("other_hot"))).optional();
     });
   }
@@ -483,6 +493,49 @@ final class SandboxManager implements EnvManager {
       }
       return null;
     });
+  }
+
+  @Override
+  public Optional<SandboxId> replaceFromPool(SandboxId id, StateId state) {
+    // Most restores are to states of one learner's chain, which no pool holds: no claim to try.
+    if (closed || !pooledStates().contains(state)) {
+      return Optional.empty();
+    }
+    Row replaced = row(id);
+    if (replaced.kind() == OwnerKind.POOL) {
+      return Optional.empty();
+    }
+    Optional<PoolClaim> claim = transactions.execute(status -> {
+      // One pooled sandbox stays for the next new learner, whose first result has the tighter goal.
+      Optional<PoolClaim> claimed = claimFromPool(replaced.owner(), replaced.kind(), state, id, 1);
+      // In the claim's transaction: the owner never holds both sandboxes, and a crash leaves the
+      // replaced one's data without a row, which start-up reconciliation removes.
+      claimed.ifPresent(taken -> jdbc.sql("DELETE FROM env_manager.sandbox WHERE id = ?").param(id.value()).update());
+      return claimed;
+    });
+    if (claim.isEmpty()) {
+      return Optional.empty();
+    }
+    metrics.claimedFromPool(true);
+    refillSoon();
+    SandboxId claimed = claim.get().row().id();
+    touched.remove(claimed);
+    background.execute(() -> {
+      try {
+        withLock(id, () -> {
+          runtime.destroy(id);
+          return null;
+        });
+        locks.remove(id);
+        touched.remove(id);
+      } catch (RuntimeException e) {
+        log.warn("Could not remove replaced sandbox {} (the next start removes its data): {}", id, e.getMessage());
+      }
+    });
+    audit("sandbox.deleted", replaced.owner(), id, Map.of("replacedBy", claimed.value()));
+    audit("sandbox.created", replaced.owner(), claimed, Map.of("state", state.hex(), "fromPool", "true",
+        "replaces", id.value()));
+    return Optional.of(claimed);
   }
 
   /**

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code taidon_sandbox_room_stops_total} — running sandboxes stopped, before their idle time, to
  * make room for another within {@code taidon.sandbox.machine-max-hot}; {@code
  * taidon_sandbox_machine_limit} — that limit, to compare {@code taidon_sandboxes{presence="hot"}}
- * with.
+ * with; {@code taidon_sandbox_pool_claims_total{use=new|reset}} — pooled sandboxes handed to
+ * learners, as a new sandbox or in place of one being reset.
  */
 final class SandboxMetrics {
   private final Map<Presence, Timer> openTimers = new EnumMap<>(Presence.class);
@@ -28,6 +29,8 @@ final class SandboxMetrics {
   private final Counter diskMeasured;
   private final Counter diskSkipped;
   private final Counter roomStops;
+  private final Counter newFromPool;
+  private final Counter resetFromPool;
 
   SandboxMetrics(MeterRegistry registry, int machineMaxHot) {
     diskMeasured = Counter.builder("taidon.sandbox.disk.checks").tag("result", "measured")
@@ -36,6 +39,12 @@ final class SandboxMetrics {
         .description("Running sandboxes the disk watchdog looked at, by whether it walked their data").register(registry);
     roomStops = Counter.builder("taidon.sandbox.room.stops")
         .description("Running sandboxes stopped before their idle time to keep the machine within its limit")
+        .register(registry);
+    newFromPool = Counter.builder("taidon.sandbox.pool.claims").tag("use", "new")
+        .description("Pooled sandboxes handed to learners, as a new sandbox or in place of one being reset")
+        .register(registry);
+    resetFromPool = Counter.builder("taidon.sandbox.pool.claims").tag("use", "reset")
+        .description("Pooled sandboxes handed to learners, as a new sandbox or in place of one being reset")
         .register(registry);
     Gauge.builder("taidon.sandbox.machine.limit", () -> machineMaxHot)
         .description("The most sandboxes that may run at once on this machine (taidon.sandbox.machine-max-hot)")
@@ -64,6 +73,10 @@ final class SandboxMetrics {
 
   void diskChecked(boolean measured) {
     (measured ? diskMeasured : diskSkipped).increment();
+  }
+
+  void claimedFromPool(boolean inPlaceOfAnother) {
+    (inPlaceOfAnother ? resetFromPool : newFromPool).increment();
   }
 
   void stoppedForRoom() {

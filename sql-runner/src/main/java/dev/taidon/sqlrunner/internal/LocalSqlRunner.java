@@ -853,7 +853,7 @@ final class LocalSqlRunner implements SqlRunner {
   private long restore(SandboxSlot slot, StateId state, boolean isBase, Base base) {
     long started = System.nanoTime();
     slot.closeSession();
-    envManager.resetSandbox(slot.id, state);
+    boolean fromPool = resetTo(slot, state);
     RunStore.StateContext context = isBase ? base.context() : store.context(state).orElse(base.context());
     SandboxEndpoint reopened = reopen(slot);
     ensureSession(slot, reopened, context);
@@ -863,8 +863,39 @@ final class LocalSqlRunner implements SqlRunner {
     slot.session.probe(json).ifPresent(probe -> slot.nextTransactionId = probe.nextTransactionId());
     long restoreNanos = System.nanoTime() - started;
     metrics.restored(restoreNanos);
-    restoreMillis = COST_ESTIMATE_WEIGHT * millis(restoreNanos) + (1 - COST_ESTIMATE_WEIGHT) * restoreMillis;
+    if (!fromPool) {
+      // The estimate is of a restore from the cache; a state with a pool is only the few most used.
+      restoreMillis = COST_ESTIMATE_WEIGHT * millis(restoreNanos) + (1 - COST_ESTIMATE_WEIGHT) * restoreMillis;
+    }
     return restoreNanos;
+  }
+
+  /**
+   * Puts the slot, whose permit the caller holds and whose session is closed, at {@code state}: on
+   * a pooled sandbox already running there when env-manager has one (the slot then names that
+   * sandbox and the old one is deleted), otherwise by resetting its own. Returns whether the pool
+   * served it.
+   */
+  private boolean resetTo(SandboxSlot slot, StateId state) {
+    slot.endpoint = null;
+    // Under the owner's lock: the claimed sandbox is the owner's from the claim on, and another
+    // worksheet of the owner assigning a slot to it in between would give it two.
+    synchronized (ownerLocks.computeIfAbsent(slot.owner, key -> new Object())) {
+      Optional<SandboxId> replacement = envManager.replaceFromPool(slot.id, state);
+      if (replacement.isPresent()) {
+        SandboxId replaced = slot.id;
+        slot.id = replacement.get();
+        // Added before removed: upkeep forgets an owner's lock when the owner has no slot left.
+        slots.put(slot.id, slot);
+        slots.remove(replaced, slot);
+        if (slot.worksheetId != null) {
+          worksheetSandboxes.replace(slot.worksheetId, replaced, slot.id);
+        }
+        return true;
+      }
+    }
+    envManager.resetSandbox(slot.id, state);
+    return false;
   }
 
   @Override
@@ -1207,7 +1238,7 @@ final class LocalSqlRunner implements SqlRunner {
     SandboxSlot slot = acquire(owner, kind, worksheet.id(), base::state);
     try {
       slot.closeSession();
-      envManager.resetSandbox(slot.id, base.state());
+      resetTo(slot, base.state());
       slot.at(base.state(), base.context(), false);
       slot.nextTransactionId = null;
     } catch (RuntimeException e) {

@@ -17,7 +17,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * run at a time holds the slot ({@link #permit}); only that run reads or changes the rest.
  */
 final class SandboxSlot {
-  final SandboxId id;
+  /**
+   * The sandbox; changes only while {@link #permit} is held and under the owner's lock, when a
+   * pooled sandbox takes this one's place (see {@code LocalSqlRunner.resetTo}).
+   */
+  volatile SandboxId id;
   final String owner;
   final Semaphore permit = new Semaphore(1);
   volatile String worksheetId;
