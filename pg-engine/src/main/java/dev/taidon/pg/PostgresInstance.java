@@ -247,11 +247,33 @@ public final class PostgresInstance {
    * {@link #stop()}. Does nothing when it is not running.
    */
   public synchronized void stopDiscardingData() {
+    stopDiscardingData(() -> {});
+  }
+
+  /**
+   * Like {@link #stopDiscardingData()}, running {@code whileExiting} between the signal and the
+   * wait for the exit: in an immediate shutdown the server's processes write nothing more, so its
+   * data directory can be thrown away while they exit. Runs {@code whileExiting} alone when the
+   * server is not running; waits for the exit even when {@code whileExiting} throws.
+   */
+  public synchronized void stopDiscardingData(Runnable whileExiting) {
     if (process == null) {
+      whileExiting.run();
       return;
     }
-    stopProcess(process.toHandle(), IMMEDIATE_SHUTDOWN);
-    process = null;
+    ProcessHandle handle = process.toHandle();
+    boolean signalled = handle.isAlive();
+    if (signalled) {
+      signals.send(handle.pid(), Signal.QUIT);
+    }
+    try {
+      whileExiting.run();
+    } finally {
+      if (signalled && !exited(handle, Signal.QUIT)) {
+        stopProcess(handle, List.of(Signal.KILL));
+      }
+      process = null;
+    }
   }
 
   /**
@@ -269,7 +291,6 @@ public final class PostgresInstance {
 
   /** Signals that stop a postmaster, gentlest first: fast shutdown, immediate shutdown, kill. */
   private static final List<Signal> FAST_SHUTDOWN = List.of(Signal.INT, Signal.QUIT, Signal.KILL);
-  private static final List<Signal> IMMEDIATE_SHUTDOWN = List.of(Signal.QUIT, Signal.KILL);
 
   private void stopProcess(ProcessHandle handle, List<Signal> escalation) {
     for (Signal signal : escalation) {
@@ -277,17 +298,28 @@ public final class PostgresInstance {
         return;
       }
       signals.send(handle.pid(), signal);
-      try {
-        handle.onExit().get(signal == Signal.INT ? 30 : 10, TimeUnit.SECONDS);
+      if (exited(handle, signal)) {
         return;
-      } catch (java.util.concurrent.TimeoutException e) {
-        log.warn("PostgreSQL (pid {}) did not stop after SIG{}, escalating", handle.pid(), signal);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException(e);
       }
+    }
+  }
+
+  /**
+   * Waits for the process to exit after {@code signal}: true when it did (or when interrupted,
+   * which stops escalating), false when it outlived the signal's patience.
+   */
+  private static boolean exited(ProcessHandle handle, Signal signal) {
+    try {
+      handle.onExit().get(signal == Signal.INT ? 30 : 10, TimeUnit.SECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      log.warn("PostgreSQL (pid {}) did not stop after SIG{}, escalating", handle.pid(), signal);
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -79,6 +79,45 @@ class PostgresInstanceIT {
   }
 
   @Test
+  void aServerStoppedForItsDataToBeThrownAwayExitsWhileTheDataGoesAndLeavesItsSocketFree() throws Exception {
+    PostgresInstance instance = instance(Map.of());
+    instance.initdb(List.of("--no-sync"));
+    instance.start(Duration.ofSeconds(60));
+    Path data = directory.resolve("data");
+    try (Connection session = instance.connect("postgres")) {
+      // Moved aside, as the reflink and copy stores do (the exiting postmaster still removes its pid file).
+      instance.stopDiscardingData(() -> {
+        try {
+          Files.move(data, directory.resolve("discarded"));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertThat(session.isValid(1)).as("the session of the stopped server").isFalse();
+    }
+    assertThat(instance.isRunning()).isFalse();
+    assertThat(PostgresProcesses.servingBelow(directory)).as("postgres processes after the stop").isEmpty();
+    try (var left = Files.list(directory.resolve("run"))) {
+      assertThat(left.toList()).as("socket and lock files left in the socket directory").isEmpty();
+    }
+
+    assertThat(data).as("the data directory, moved aside while the server exited").doesNotExist();
+
+    // A new cluster in the same place takes the socket at once.
+    instance.initdb(List.of("--no-sync"));
+    instance.start(Duration.ofSeconds(60));
+    try (Connection connection = instance.connect("postgres"); Statement statement = connection.createStatement()) {
+      assertThat(statement.executeQuery("SELECT 1").next()).isTrue();
+    }
+    assertThatThrownBy(() -> instance.stopDiscardingData(() -> {
+      throw new IllegalStateException("the data could not be removed");
+    })).hasMessage("the data could not be removed");
+    assertThat(PostgresProcesses.servingBelow(directory)).as("postgres processes after a stop whose removal failed")
+        .isEmpty();
+    assertThat(instance.isRunning()).isFalse();
+  }
+
+  @Test
   void recoversAfterItsPostmasterIsKilled() throws Exception {
     PostgresInstance instance = instance(Map.of());
     instance.initdb(List.of("--no-sync"));

@@ -266,10 +266,13 @@ final class LocalSandboxRuntime implements SandboxRuntime {
   public void destroy(SandboxId id) {
     closeCheckpointConnection(id);
     PostgresInstance instance = instance(id);
-    instance.stopDiscardingData();
+    // A server left by an earlier platform process is found through the data directory's pid file.
     instance.stopOrphan();
+    // The workspace goes while the server's processes exit (btrfs deletes a subvolume that processes
+    // still have open, and a rename aside leaves them their directory), so a restore waits for the
+    // longer of the two rather than their sum.
+    instance.stopDiscardingData(() -> snapshots.deleteWorkspace(workspace(id)));
     instances.remove(id);
-    snapshots.deleteWorkspace(workspace(id));
     try {
       Files.deleteIfExists(socketDirectory(id));
       Files.deleteIfExists(data.logs().resolve("sandboxes").resolve(id + ".log"));
