@@ -243,18 +243,11 @@ public final class PostgresInstance {
 
   /**
    * Stops the server with an immediate shutdown (no shutdown checkpoint), for a data directory that
-   * is thrown away next: writing out its buffers would be wasted. Escalates to SIGKILL like
-   * {@link #stop()}. Does nothing when it is not running.
-   */
-  public synchronized void stopDiscardingData() {
-    stopDiscardingData(() -> {});
-  }
-
-  /**
-   * Like {@link #stopDiscardingData()}, running {@code whileExiting} between the signal and the
-   * wait for the exit: in an immediate shutdown the server's processes write nothing more, so its
-   * data directory can be thrown away while they exit. Runs {@code whileExiting} alone when the
-   * server is not running; waits for the exit even when {@code whileExiting} throws.
+   * is thrown away: writing out its buffers would be wasted. Runs {@code whileExiting} between the
+   * signal and the wait for the exit, since in an immediate shutdown the server's processes write
+   * nothing more and the data directory can go while they exit; runs it alone when the server is
+   * not running. Waits for the exit even when {@code whileExiting} throws, escalating to SIGKILL
+   * like {@link #stop()}.
    */
   public synchronized void stopDiscardingData(Runnable whileExiting) {
     if (process == null) {

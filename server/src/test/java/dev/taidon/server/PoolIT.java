@@ -50,9 +50,7 @@ class PoolIT {
     envManager.deleteSandbox(author.id());
     // The author's sandbox came from the root state's pool, whose refill follows; once it is done,
     // only the requests below can start a pool for the new state.
-    Await.until("the root state's pool full again", Duration.ofSeconds(20),
-        () -> envManager.sandboxesOf("platform").stream().filter(sandbox -> sandbox.presence() == Presence.HOT
-            && sandbox.state().equals(envManager.rootState())).count() == 2, () -> envManager.sandboxesOf("platform"));
+    awaitFullPool(envManager, envManager.rootState());
 
     for (int i = 0; i < 2; i++) {
       envManager.deleteSandbox(envManager.createSandbox(owner(), OwnerKind.ANONYMOUS, popular).id());

@@ -522,12 +522,8 @@ final class SandboxManager implements EnvManager {
     touched.remove(claimed);
     background.execute(() -> {
       try {
-        withLock(id, () -> {
-          runtime.destroy(id);
-          return null;
-        });
-        locks.remove(id);
-        touched.remove(id);
+        // Its row is gone already, so this removes the data and records nothing more.
+        deleteSandbox(id);
       } catch (RuntimeException e) {
         log.warn("Could not remove replaced sandbox {} (the next start removes its data): {}", id, e.getMessage());
       }
