@@ -86,6 +86,15 @@ final class SandboxManager implements EnvManager {
   private final int machineMaxHot;
   /** Servers being started now, not yet recorded hot: they count against {@link #machineMaxHot}. */
   private final java.util.concurrent.atomic.AtomicInteger starting = new java.util.concurrent.atomic.AtomicInteger();
+  /** Of {@link #starting}, the pooled sandboxes: a learner's start at the limit waits for them. */
+  private final java.util.concurrent.atomic.AtomicInteger poolStarting = new java.util.concurrent.atomic.AtomicInteger();
+  /**
+   * How long a learner's start at the machine's limit waits for pooled sandboxes that are starting
+   * or held by another operation, to stop them once they can be: a pooled start (with its warm-up)
+   * takes a fraction of a second, and nobody waits on a pooled sandbox.
+   */
+  static final Duration POOL_YIELD_WAIT = Duration.ofSeconds(5);
+  private static final Duration POOL_YIELD_PAUSE = Duration.ofMillis(10);
 
   SandboxManager(SandboxRuntime runtime, SnapshotCache cache, JdbcClient jdbc, TransactionTemplate transactions,
       SandboxSettings settings, EngineInfo engine, AuditLog auditLog, SandboxMetrics metrics, int machineMaxHot) {
@@ -258,8 +267,12 @@ final class SandboxManager implements EnvManager {
         makeRoomForHot(row);
       }
       boolean starts = actual != Presence.HOT;
+      boolean pooledStarts = starts && row.kind() == OwnerKind.POOL;
       if (starts) {
         starting.incrementAndGet();
+      }
+      if (pooledStarts) {
+        poolStarting.incrementAndGet();
       }
       try {
         if (starts) {
@@ -287,6 +300,9 @@ final class SandboxManager implements EnvManager {
         if (starts) {
           starting.decrementAndGet();
         }
+        if (pooledStarts) {
+          poolStarting.decrementAndGet();
+        }
       }
     });
   }
@@ -305,38 +321,62 @@ final class SandboxManager implements EnvManager {
    * Keeps the machine within {@link #machineMaxHot} before {@code row}'s server starts, by stopping
    * the sandboxes that wait longest: pooled ones first (nobody waits on them), then learners' ones
    * unused for {@link #IN_USE_WINDOW}, which step down to warm as after their idle time and start
-   * again on their next use. A sandbox that another operation holds is in use and left alone. When
-   * every running sandbox is in use the start is refused: memory the machine does not have would
-   * otherwise be taken from all of them. A pooled sandbox is never started at the limit (see
-   * {@link #topUpPool()}), so it never stops a learner's.
+   * again on their next use. A learner's sandbox that another operation holds is in use and left
+   * alone. A pooled sandbox that is starting, or held for a moment, is waited for (at most
+   * {@link #POOL_YIELD_WAIT}) and then stopped: the pool checks for room before a start, and a
+   * learner may take that room while the pooled server starts. When every running sandbox is in
+   * use the start is refused: memory the machine does not have would otherwise be taken from all of
+   * them. A pooled sandbox is never started at the limit (see {@link #topUpPool()}), so it never
+   * stops a learner's.
    */
   private void makeRoomOnMachine(Row row) {
-    int excess = hotOnMachine(row.id(), 1) + 1 - machineMaxHot;
-    if (excess <= 0) {
-      return;
-    }
-    if (row.kind() == OwnerKind.POOL) {
-      throw new TaidonException(ErrorCode.OVERLOADED, "no room on the machine for another pooled sandbox");
-    }
-    List<Row> candidates = jdbc.sql("""
-            SELECT * FROM env_manager.sandbox
-             WHERE presence = 'HOT' AND id <> ?
-               AND (owner_kind = 'POOL' OR last_used_at < now() - make_interval(secs => ?))
-             ORDER BY owner_kind = 'POOL' DESC, last_used_at
-             LIMIT ?""")
-        .params(row.id().value(), IN_USE_WINDOW.toSeconds(), excess * 2).query(SandboxManager::row).list();
-    int freed = 0;
-    for (Row candidate : candidates) {
-      if (freed < excess && stopForRoom(candidate.id())) {
-        freed++;
+    long deadline = System.nanoTime() + POOL_YIELD_WAIT.toNanos();
+    while (true) {
+      int excess = hotOnMachine(row.id(), 1) + 1 - machineMaxHot;
+      if (excess <= 0) {
+        return;
       }
+      if (row.kind() == OwnerKind.POOL) {
+        throw new TaidonException(ErrorCode.OVERLOADED, "no room on the machine for another pooled sandbox");
+      }
+      List<Row> candidates = jdbc.sql("""
+              SELECT * FROM env_manager.sandbox
+               WHERE presence = 'HOT' AND id <> ?
+                 AND (owner_kind = 'POOL' OR last_used_at < now() - make_interval(secs => ?))
+               ORDER BY owner_kind = 'POOL' DESC, last_used_at
+               LIMIT ?""")
+          .params(row.id().value(), IN_USE_WINDOW.toSeconds(), excess * 2).query(SandboxManager::row).list();
+      int freed = 0;
+      boolean pooledBusy = poolStarting.get() > 0;
+      for (Row candidate : candidates) {
+        if (freed < excess) {
+          if (stopForRoom(candidate.id())) {
+            freed++;
+          } else if (candidate.kind() == OwnerKind.POOL) {
+            pooledBusy = true;
+          }
+        }
+      }
+      if (freed >= excess) {
+        return;
+      }
+      if (!pooledBusy || System.nanoTime() > deadline) {
+        throw new TaidonException(ErrorCode.OVERLOADED, "this machine runs as many sandboxes as it may at once ("
+            + machineMaxHot + ", taidon.sandbox.machine-max-hot) and every one of them was used in the last "
+            + IN_USE_WINDOW.toMinutes() + " minutes; try again in a minute",
+            Map.of("limit", "machine-max-hot", "max", machineMaxHot, "retryAfterSeconds", IN_USE_WINDOW.toSeconds() / 2),
+            null);
+      }
+      pauseForPooledStart();
     }
-    if (freed < excess) {
-      throw new TaidonException(ErrorCode.OVERLOADED, "this machine runs as many sandboxes as it may at once ("
-          + machineMaxHot + ", taidon.sandbox.machine-max-hot) and every one of them was used in the last "
-          + IN_USE_WINDOW.toMinutes() + " minutes; try again in a minute",
-          Map.of("limit", "machine-max-hot", "max", machineMaxHot, "retryAfterSeconds", IN_USE_WINDOW.toSeconds() / 2),
-          null);
+  }
+
+  private static void pauseForPooledStart() {
+    try {
+      Thread.sleep(POOL_YIELD_PAUSE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TaidonException(ErrorCode.OVERLOADED, "interrupted while waiting for room on the machine");
     }
   }
 
