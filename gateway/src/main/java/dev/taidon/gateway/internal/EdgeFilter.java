@@ -78,6 +78,11 @@ final class EdgeFilter extends OncePerRequestFilter {
       tooLarge(response, limit, setting);
       return;
     }
+    if (holdsNul(request.getQueryString())) {
+      FilterProblems.write(response, json, Problems.of(ErrorCode.INVALID_ARGUMENT, "the query string contains a NUL"
+          + " character (%00), which no parameter may hold", Map.of()));
+      return;
+    }
     try {
       chain.doFilter(new BoundedRequest(request, limit, setting), response);
     } catch (ServletException | RuntimeException e) {
@@ -90,6 +95,19 @@ final class EdgeFilter extends OncePerRequestFilter {
       answer.getHeaders().forEach((name, values) -> values.forEach(value -> response.addHeader(name, value)));
       FilterProblems.write(response, json, answer.getBody());
     }
+  }
+
+  /** Whether a raw query string decodes to a NUL character anywhere (PostgreSQL's text cannot hold one). */
+  static boolean holdsNul(String query) {
+    if (query == null) {
+      return false;
+    }
+    for (int at = query.indexOf('%'); at >= 0 && at + 2 < query.length(); at = query.indexOf('%', at + 1)) {
+      if (query.charAt(at + 1) == '0' && query.charAt(at + 2) == '0') {
+        return true;
+      }
+    }
+    return query.indexOf('\0') >= 0;
   }
 
   private void tooLarge(HttpServletResponse response, long limit, String setting) throws IOException {

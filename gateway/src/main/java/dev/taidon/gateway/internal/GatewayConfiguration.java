@@ -27,6 +27,12 @@ import tools.jackson.databind.json.JsonMapper;
     ShareController.class, ProjectController.class, SpaPageController.class})
 public class GatewayConfiguration {
 
+  /** Registered by Spring Boot in the JSON mapper that reads request bodies. */
+  @Bean
+  tools.jackson.databind.JacksonModule textWithoutNul() {
+    return TextWithoutNul.module();
+  }
+
   /** Runs first: headers on every answer, including those of refused requests. */
   @Bean
   FilterRegistrationBean<EdgeFilter> edgeFilter(GatewaySettings settings, JsonMapper json, ProblemResponses problems) {

@@ -64,6 +64,10 @@ class ProjectController {
         try {
           upload = json.readValue(body, Upload.class);
         } catch (JacksonException e) {
+          if (e.getCause() instanceof TaidonException refused) {
+            // A value the reader itself refused (text with a NUL character) says what and where.
+            throw refused;
+          }
           throw new TaidonException(ErrorCode.MALFORMED_REQUEST,
               "the request body is not a JSON {name, files: [{path, content}]} document", e);
         }

@@ -119,6 +119,20 @@ public class ProblemResponses {
   }
 
   /**
+   * Whether the control database refused a value for holding a NUL character (SQLSTATE 22021,
+   * {@code character_not_in_repertoire}, which PostgreSQL also raises for invalid UTF-8 bytes):
+   * the caller's input, never the platform's fault.
+   */
+  static boolean isUnstorableText(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.sql.SQLException sql && "22021".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The answer for an exception that reached the container rather than a handler (thrown by a
    * filter): the same answer a handler's exception would get.
    */
@@ -146,6 +160,11 @@ public class ProblemResponses {
     if (isControlDatabaseUnavailable(error)) {
       // Wrapped by a layer that does not translate it (a transaction that could not begin, say).
       return controlDatabaseUnavailable(error);
+    }
+    if (isUnstorableText(error)) {
+      // The edge refuses such text in bodies and query strings; this answers any other way in.
+      return Problems.response(Problems.of(ErrorCode.INVALID_ARGUMENT,
+          "the request holds text PostgreSQL cannot store (a NUL character, U+0000)", Map.of()));
     }
     String incident = UUID.randomUUID().toString();
     log.error("unexpected error, incident {}", incident, error);

@@ -69,4 +69,19 @@ class ProblemResponsesTest {
     assertThat(answer.getStatusCode().value()).isEqualTo(500);
     assertThat(answer.getBody().getDetail()).doesNotContain("secret").contains("incident");
   }
+
+  @Test
+  void textTheControlDatabaseCannotStoreIsTheCallersInvalidArgumentNotAnIncident() {
+    // What pgjdbc reports when a parameter holds U+0000: "invalid byte sequence for encoding UTF8: 0x00".
+    ResponseEntity<ProblemDetail> answer = responses.unexpected(new org.springframework.dao.DataIntegrityViolationException(
+        "PreparedStatementCallback", new java.sql.SQLException("invalid byte sequence for encoding \"UTF8\": 0x00",
+        "22021")));
+
+    assertThat(answer.getStatusCode().value()).as("a value with a NUL character refused by PostgreSQL").isEqualTo(400);
+    assertThat(answer.getBody().getProperties()).containsEntry("code", "invalid-argument").doesNotContainKey("incident");
+    assertThat(answer.getBody().getDetail()).contains("NUL");
+    assertThat(responses.unexpected(new org.springframework.dao.DataIntegrityViolationException("duplicate",
+        new java.sql.SQLException("duplicate key", "23505"))).getStatusCode().value())
+        .as("other integrity violations stay incidents").isEqualTo(500);
+  }
 }
