@@ -201,9 +201,8 @@ final class StepExecutor {
     long started = System.nanoTime();
     switch (meta.name()) {
       case "c", "connect" -> {
-        // psql drops semicolons after \connect's arguments: "\c chinook;" connects to chinook.
-        List<String> arguments = meta.arguments().stream().map(argument -> argument.replaceAll(";+$", ""))
-            .filter(argument -> !argument.isEmpty()).toList();
+        // The parser read the arguments as psql does ("\c chinook;" names chinook, "\c \"My DB\"" My DB).
+        List<String> arguments = meta.arguments().stream().filter(argument -> !argument.isEmpty()).toList();
         String database = arguments.isEmpty() || arguments.getFirst().equals("-")
             ? session.database() : arguments.getFirst();
         if (arguments.size() > 1 && !arguments.get(1).equals("-") && !arguments.get(1).equals(session.user())) {

@@ -1,5 +1,6 @@
 package dev.taidon.sqlrunner.script;
 
+import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +18,14 @@ public final class ScriptContext {
   /** Includes nested deeper than this are refused: a script including itself would never end. */
   static final int MAX_INCLUDE_DEPTH = 16;
 
+  /**
+   * The most characters variable substitution may add over a context's life: psql's {@code \set}
+   * joins its arguments, so a few lines that each double a value would otherwise fill any memory.
+   */
+  static final long MAX_EXPANDED_CHARS = 16L * 1024 * 1024;
+
   private final Map<String, String> variables = new HashMap<>();
+  private long expandedChars;
   private final Optional<IncludeResolver> includes;
   private final List<String> texts = new ArrayList<>();
 
@@ -56,6 +64,20 @@ public final class ScriptContext {
 
   void set(String name, String value) {
     variables.put(name, value);
+  }
+
+  /**
+   * Counts characters that substitution adds (a value set, a reference replaced).
+   *
+   * @throws TaidonException {@code PAYLOAD_TOO_LARGE} once they pass {@link #MAX_EXPANDED_CHARS}
+   */
+  void expanded(int chars) {
+    expandedChars += chars;
+    if (expandedChars > MAX_EXPANDED_CHARS) {
+      throw new TaidonException(ErrorCode.PAYLOAD_TOO_LARGE, "variables expand the script beyond "
+          + MAX_EXPANDED_CHARS + " characters; is a variable doubled by \\set or used over and over?",
+          Map.of("limit", MAX_EXPANDED_CHARS), null);
+    }
   }
 
   void unset(String name) {

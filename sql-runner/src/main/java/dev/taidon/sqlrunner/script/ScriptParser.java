@@ -268,18 +268,27 @@ public final class ScriptParser {
     if (command.isEmpty()) {
       throw new TaidonException(ErrorCode.INVALID_ARGUMENT, "line " + at.line() + ": a backslash without a meta-command");
     }
-    List<String> words = MetaArguments.split(command);
-    if (context != null) {
-      words = words.stream().map(this::substituteWord).toList();
+    List<MetaArguments.Word> words;
+    try {
+      words = MetaArguments.split(command, this::variableForArgument);
+    } catch (TaidonException refused) {
+      throw new TaidonException(refused.code(), "line " + at.line() + ": " + refused.getMessage() + " in \\"
+          + command.split("\\s", 2)[0], refused.details(), refused);
     }
-    String name = words.getFirst();
+    String name = words.getFirst().text();
     if (name.equals("g") || name.equals(";")) {
       if (!buffer.toString().isBlank()) {
         finishStatement();
       }
       return;
     }
-    List<String> arguments = List.copyOf(words.subList(1, words.size()));
+    List<String> arguments = words.subList(1, words.size()).stream().map(word -> switch (name) {
+      // psql reads a database name as an identifier that keeps its case, a file name without
+      // the semicolons that end the line.
+      case "c", "connect" -> word.asName();
+      case "i", "include", "ir", "include_relative" -> word.withoutTrailingSemicolons();
+      default -> word.text();
+    }).toList();
     if (context != null && applyInContext(name, arguments, at)) {
       return;
     }
@@ -294,7 +303,9 @@ public final class ScriptParser {
     switch (name) {
       case "set" -> {
         if (!arguments.isEmpty()) {
-          context.set(arguments.getFirst(), String.join("", arguments.subList(1, arguments.size())));
+          String value = String.join("", arguments.subList(1, arguments.size()));
+          context.expanded(value.length());
+          context.set(arguments.getFirst(), value);
         }
       }
       case "unset" -> {
@@ -358,6 +369,7 @@ public final class ScriptParser {
       return false;
     }
     String replacement = quote == '\'' ? literal(value.get()) : quote == '"' ? identifier(value.get()) : value.get();
+    context.expanded(replacement.length());
     if (buffer.isEmpty()) {
       start = here();
     }
@@ -368,21 +380,24 @@ public final class ScriptParser {
     return true;
   }
 
-  /** A meta-command argument that is a whole variable reference, replaced by its value. */
-  private String substituteWord(String word) {
-    if (word.length() > 1 && word.charAt(0) == ':' && word.substring(1).matches("[A-Za-z0-9_]+")) {
-      return context.variable(word.substring(1)).orElse(word);
+  /** A variable's value for substitution in a meta-command's arguments; none without a context. */
+  private Optional<String> variableForArgument(String name) {
+    if (context == null) {
+      return Optional.empty();
     }
-    return word;
+    Optional<String> value = context.variable(name);
+    value.ifPresent(substituted -> context.expanded(substituted.length()));
+    return value;
   }
 
   /**
    * What psql's {@code :'name'} makes of a value: a string literal, E'' when it holds backslashes, so
-   * it means the same whatever {@code standard_conforming_strings} says.
+   * it means the same whatever {@code standard_conforming_strings} says; libpq puts a space before
+   * the E, so that a literal following a word stays apart from it, and so does this.
    */
   public static String literal(String value) {
     String quoted = value.replace("'", "''");
-    return value.contains("\\") ? "E'" + quoted.replace("\\", "\\\\") + "'" : "'" + quoted + "'";
+    return value.contains("\\") ? " E'" + quoted.replace("\\", "\\\\") + "'" : "'" + quoted + "'";
   }
 
   static String identifier(String value) {

@@ -42,7 +42,7 @@ class ScriptContextTest {
 
   @Test
   void backslashesInAQuotedValueMakeAnEscapeStringLiteral() {
-    assertThat(ScriptParser.literal("a\\b'c")).isEqualTo("E'a\\\\b''c'");
+    assertThat(ScriptParser.literal("a\\b'c")).isEqualTo(" E'a\\\\b''c'");
     assertThat(ScriptParser.identifier("we\"ird")).isEqualTo("\"we\"\"ird\"");
   }
 

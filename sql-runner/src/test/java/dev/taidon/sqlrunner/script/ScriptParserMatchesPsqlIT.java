@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The parser against psql itself: each script is run by the real {@code psql -f} against a real
  * server that logs every statement it receives, and the statements the parser finds must be those,
  * in that order. The corpus holds the built-in datasets (a pg_dump with COPY blocks, a script with
- * CREATE DATABASE and \c) and a file of lexical traps.
+ * CREATE DATABASE and \c), a file of lexical traps and one of psql variables, parsed in a cell's
+ * context as the runner parses them.
  */
 class ScriptParserMatchesPsqlIT {
   static final Path DATASETS = Path.of("src", "main", "resources", "datasets");
@@ -34,7 +35,8 @@ class ScriptParserMatchesPsqlIT {
 
   static Stream<Path> corpus() {
     return Stream.of(DATASETS.resolve("clubdata/clubdata.sql"), DATASETS.resolve("chinook/Chinook_PostgreSql.sql"),
-        Path.of("src", "test", "resources", "scripts", "tricky.sql"));
+        Path.of("src", "test", "resources", "scripts", "tricky.sql"),
+        Path.of("src", "test", "resources", "scripts", "variables.sql"));
   }
 
   @BeforeAll
@@ -59,7 +61,7 @@ class ScriptParserMatchesPsqlIT {
   void findsExactlyTheStatementsPsqlSends(Path script) throws Exception {
     assertThat(script).as("the corpus file").isRegularFile();
     String text = Files.readString(script, StandardCharsets.UTF_8);
-    List<String> parsed = ScriptParser.parse(text).stream()
+    List<String> parsed = ScriptParser.parse(text, "", ScriptContext.forCells()).stream()
         .filter(item -> item instanceof ScriptItem.Statement)
         .map(item -> normalize(((ScriptItem.Statement) item).sql()))
         .toList();
