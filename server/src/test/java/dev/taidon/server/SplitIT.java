@@ -7,9 +7,7 @@ import dev.taidon.core.ErrorCode;
 import dev.taidon.core.TaidonException;
 import dev.taidon.core.remote.RemoteRoleClient;
 import dev.taidon.envmanager.EnvManager;
-import dev.taidon.pg.UnixSocketJdbc;
 import dev.taidon.testkit.ServerProcess;
-import dev.taidon.testkit.TestDirectories;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,42 +25,25 @@ import tools.jackson.databind.JsonNode;
  * platform scenario must pass exactly as it does with {@code --target=all}.
  */
 class SplitIT {
-  static final String TOKEN = "split-internal-token-0123456789abcdef";
+  static final String TOKEN = SplitPlatform.TOKEN;
+  private static SplitPlatform split;
   private static Path base;
   private static ServerProcess front;
   private static ServerProcess engine;
 
   @BeforeAll
   static void start() {
-    base = TestDirectories.create("split");
-    int frontPort = ServerProcess.freePort();
-    int enginePort = ServerProcess.freePort();
-    Path frontData = base.resolve("front");
-    front = ServerProcess.start(base.resolve("front.log"), frontPort, List.of(
-        "--target=gateway,idp,user-profile,vcs-sync,audit-log", "--data-dir=" + frontData,
-        "--internal-token=" + TOKEN,
-        "--role-url=sql-runner=http://127.0.0.1:" + enginePort,
-        "--role-url=env-manager=http://127.0.0.1:" + enginePort,
-        "--role-url=snapshot-cache=http://127.0.0.1:" + enginePort));
-    // The engine side shares the front's control database, reached through its Unix socket.
-    String controlDb = UnixSocketJdbc.url(frontData.resolve("run/control-db"), "taidon");
-    engine = ServerProcess.start(base.resolve("engine.log"), enginePort, List.of(
-        "--target=sql-runner,env-manager,snapshot-cache", "--data-dir=" + base.resolve("engine"),
-        "--internal-token=" + TOKEN, "--control-db-url=" + controlDb, "--taidon.control-db.username=postgres",
-        "--role-url=audit-log=http://127.0.0.1:" + frontPort,
-        "--role-url=user-profile=http://127.0.0.1:" + frontPort,
-        "--role-url=vcs-sync=http://127.0.0.1:" + frontPort));
+    split = SplitPlatform.start("split", List.of(), List.of());
+    base = split.base;
+    front = split.front;
+    engine = split.engine;
   }
 
   @AfterAll
   static void stop() {
-    if (engine != null) {
-      engine.close();
+    if (split != null) {
+      split.close();
     }
-    if (front != null) {
-      front.close();
-    }
-    TestDirectories.delete(base);
   }
 
   @Test
