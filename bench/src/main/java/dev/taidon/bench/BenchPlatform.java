@@ -56,7 +56,8 @@ final class BenchPlatform implements AutoCloseable {
 
   /** Settings that lift the gateway's rate limits, which a benchmark would otherwise measure. */
   static final String[] UNLIMITED_RATES = {"--taidon.gateway.account-rate=100000", "--taidon.gateway.account-burst=100000",
-      "--taidon.gateway.address-rate=100000", "--taidon.gateway.address-burst=100000"};
+      "--taidon.gateway.address-rate=100000", "--taidon.gateway.address-burst=100000",
+      "--taidon.gateway.sign-up-rate=100000", "--taidon.gateway.sign-up-burst=100000"};
 
   ConfigurableApplicationContext context() {
     return context;

@@ -59,8 +59,10 @@ final class LoadBenchmark implements Bench.Benchmark {
     int registered = users / 10;
     List<String> samples = new ArrayList<>();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    // Every learner arrives from the loopback address: the per-address limits would measure only themselves.
     try (BenchPlatform platform = BenchPlatform.start("bench-load", 32 * 1024,
-        "--taidon.gateway.address-rate=100000", "--taidon.gateway.address-burst=100000")) {
+        "--taidon.gateway.address-rate=100000", "--taidon.gateway.address-burst=100000",
+        "--taidon.gateway.sign-up-rate=100000", "--taidon.gateway.sign-up-burst=100000")) {
       URI url = platform.baseUrl();
       Path dataRoot = platform.dataRoot();
       Samples baseline = baseline(platform.context().getBean(EnvManager.class));

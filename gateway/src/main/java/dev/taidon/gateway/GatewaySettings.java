@@ -19,6 +19,10 @@ import org.springframework.util.unit.DataSize;
  * @param accountBurst API requests an account may make at once after a quiet spell
  * @param addressRate API requests per second one client address may sustain (a classroom shares one)
  * @param addressBurst API requests one client address may make at once
+ * @param signUpRate new accounts per second one client address may sustain ({@code POST
+ *     /api/v1/auth/anonymous} and {@code /register}), on top of its request rate: each account may
+ *     hold sandboxes, so a script must not mint them at the request rate
+ * @param signUpBurst new accounts one client address may make at once (a classroom arriving together)
  * @param maxInFlight API requests the platform works on at once; later ones wait their turn in
  *     arrival order
  * @param admissionWait the longest a request waits for its turn before it is answered 503
@@ -35,6 +39,8 @@ public record GatewaySettings(
     @DefaultValue("30") int accountBurst,
     @DefaultValue("100") double addressRate,
     @DefaultValue("300") int addressBurst,
+    @DefaultValue("1") double signUpRate,
+    @DefaultValue("300") int signUpBurst,
     @DefaultValue("64") int maxInFlight,
     @DefaultValue("60s") Duration admissionWait,
     @DefaultValue("10s") Duration admissionHold) {
@@ -49,7 +55,8 @@ public record GatewaySettings(
           + " max-request-size and at most 512MB, not " + maxUploadSize);
     }
     corsOrigins = List.copyOf(corsOrigins);
-    if (accountRate <= 0 || addressRate <= 0 || accountBurst < 1 || addressBurst < 1) {
+    if (accountRate <= 0 || addressRate <= 0 || signUpRate <= 0 || accountBurst < 1 || addressBurst < 1
+        || signUpBurst < 1) {
       throw new TaidonException(ErrorCode.INVALID_CONFIGURATION,
           "taidon.gateway rates must be positive and bursts at least 1");
     }

@@ -14,8 +14,8 @@ import org.springframework.util.unit.DataSize;
 class GatewaySettingsTest {
 
   private static GatewaySettings admission(int maxInFlight, String wait, String hold) {
-    return new GatewaySettings(DataSize.ofMegabytes(1), DataSize.ofMegabytes(16), List.of(), 10, 30, 100, 300,
-        maxInFlight, Duration.parse(wait), Duration.parse(hold));
+    return new GatewaySettings(DataSize.ofMegabytes(1), DataSize.ofMegabytes(16), List.of(), 10, 30, 100, 300, 1,
+        300, maxInFlight, Duration.parse(wait), Duration.parse(hold));
   }
 
   @ParameterizedTest(name = "max-in-flight {0}, admission-wait {1}, admission-hold {2}")

@@ -22,8 +22,10 @@ final class RateLimitFilter extends OncePerRequestFilter {
   private final GatewaySettings settings;
   private final JsonMapper json;
   private final boolean perAccount;
-  /** {@code taidon_gateway_rate_limited_total{scope}}. */
+  /** {@code taidon_gateway_rate_limited_total{scope}}: {@code account} or {@code address}. */
   private final io.micrometer.core.instrument.Counter rejections;
+  /** {@code taidon_gateway_rate_limited_total{scope="sign-up"}}, counted by the address instance. */
+  private final io.micrometer.core.instrument.Counter signUpRejections;
 
   /**
    * @param perAccount whether this instance limits accounts (runs after authentication) or client
@@ -34,11 +36,22 @@ final class RateLimitFilter extends OncePerRequestFilter {
     this.rejections = io.micrometer.core.instrument.Counter.builder("taidon.gateway.rate.limited")
         .description("API requests refused by a rate limit").tag("scope", perAccount ? "account" : "address")
         .register(registry);
+    this.signUpRejections = io.micrometer.core.instrument.Counter.builder("taidon.gateway.rate.limited")
+        .description("API requests refused by a rate limit").tag("scope", "sign-up").register(registry);
     this.limiter = limiter;
     this.settings = settings;
     this.json = json;
     this.perAccount = perAccount;
   }
+
+  /** The requests that make a new account: an anonymous sign-in, a registration. */
+  static boolean isSignUp(HttpServletRequest request) {
+    String path = request.getRequestURI();
+    return request.getMethod().equals("POST") && (path.equals(SIGN_UP_ANONYMOUS) || path.equals(SIGN_UP_REGISTER));
+  }
+
+  private static final String SIGN_UP_ANONYMOUS = "/api/v1/auth/anonymous";
+  private static final String SIGN_UP_REGISTER = "/api/v1/auth/register";
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
@@ -50,26 +63,32 @@ final class RateLimitFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     RateLimiter.Decision decision;
     String what;
+    boolean signUp = false;
     if (perAccount) {
       Object caller = request.getAttribute(BearerAuthentication.CALLER);
       if (!(caller instanceof AccessTokenVerifier.Caller account)) {
         chain.doFilter(request, response);
         return;
       }
-      what = "this account (taidon.gateway.account-rate)";
+      what = "requests from this account (taidon.gateway.account-rate)";
       decision = limiter.take("account:" + account.accountId(), settings.accountRate(), settings.accountBurst());
     } else {
-      what = "this client address (taidon.gateway.address-rate)";
+      what = "requests from this client address (taidon.gateway.address-rate)";
       decision = limiter.take("address:" + request.getRemoteAddr(), settings.addressRate(), settings.addressBurst());
+      if (decision.allowed() && isSignUp(request)) {
+        signUp = true;
+        what = "new accounts from this client address (taidon.gateway.sign-up-rate)";
+        decision = limiter.take("sign-up:" + request.getRemoteAddr(), settings.signUpRate(), settings.signUpBurst());
+      }
     }
     if (decision.allowed()) {
       chain.doFilter(request, response);
       return;
     }
-    rejections.increment();
+    (signUp ? signUpRejections : rejections).increment();
     response.setHeader("Retry-After", Long.toString(decision.retryAfterSeconds()));
     FilterProblems.write(response, json, Problems.of(ErrorCode.TOO_MANY_ATTEMPTS,
-        "too many requests from " + what + ": retry in " + decision.retryAfterSeconds() + " s",
+        "too many " + what + ": retry in " + decision.retryAfterSeconds() + " s",
         Map.of("retryAfterSeconds", decision.retryAfterSeconds())));
   }
 }
