@@ -230,6 +230,32 @@ abstract class HostileInputScenario {
     });
   }
 
+  /**
+   * Accept and Content-Type headers no client of this API sends, on the owner's own resources:
+   * whatever the operation makes of them (an answer in JSON anyway, 406, 415), never a server
+   * error. Deletions are left out, as they would succeed.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("operationsWithPathParameters")
+  void oddHeadersNeverCauseServerErrors(Operation operation) {
+    if (operation.method().equals("DELETE")) {
+      return;
+    }
+    SoftAssertions.assertSoftly(softly -> {
+      String path = expand(operation.path(), Map.of());
+      for (String accept : List.of("text/html", "application/xml", "*/*;q=0", "invalid", "application/x-ndjson",
+          "application/json;q=0.1, text/plain;q=1", "x".repeat(4000))) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofMinutes(1))
+            .header("Authorization", "Bearer " + owner.token()).header("Accept", accept)
+            .header("Content-Type", "application/json; charset=utf-16")
+            .method(operation.method(), HttpRequest.BodyPublishers.ofString(operation.hasBody() ? "{}" : ""));
+        HttpResponse<String> response = server().send(request.build());
+        softly.assertThat(response.statusCode()).as("status of %s with Accept: %s and a UTF-16 content type: %s",
+            operation, abbreviate(accept), abbreviate(response.body())).isLessThan(500);
+      }
+    });
+  }
+
   @Test
   void brokenCredentialsAreUnauthenticatedOnEveryOperationThatNeedsThem() {
     SoftAssertions.assertSoftly(softly -> {

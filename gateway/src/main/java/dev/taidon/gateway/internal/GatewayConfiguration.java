@@ -30,7 +30,7 @@ public class GatewayConfiguration {
   /** Registered by Spring Boot in the JSON mapper that reads request bodies. */
   @Bean
   tools.jackson.databind.JacksonModule textWithoutNul() {
-    return TextWithoutNul.module();
+    return StorableText.module();
   }
 
   /** Runs first: headers on every answer, including those of refused requests. */

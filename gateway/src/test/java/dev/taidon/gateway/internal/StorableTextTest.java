@@ -10,8 +10,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.json.JsonMapper;
 
-class TextWithoutNulTest {
-  private static final JsonMapper JSON = JsonMapper.builder().addModule(TextWithoutNul.module()).build();
+class StorableTextTest {
+  private static final JsonMapper JSON = JsonMapper.builder().addModule(StorableText.module()).build();
 
   record Cell(String id, String sql) {}
 
@@ -26,6 +26,14 @@ class TextWithoutNulTest {
     assertThat(refused).hasMessageContaining("/cells/1/sql").hasMessageContaining("NUL");
     assertThat(typedError(() -> JSON.readValue("\"a\\u0000\"", String.class)))
         .hasMessageContaining("the text at the body");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\\ud800", "a\\udc00b", "\\ude00\\ud83d", "\\ud83d"})
+  void anUnpairedSurrogateIsRefusedRatherThanStoredAsAQuestionMark(String escaped) {
+    TaidonException refused = typedError(() -> JSON.readValue("{\"id\":\"a\",\"sql\":\"" + escaped + "\"}", Cell.class));
+    assertThat(refused.code()).as("the escape %s", escaped).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(refused).hasMessageContaining("/sql").hasMessageContaining("unpaired surrogate");
   }
 
   private static TaidonException typedError(org.assertj.core.api.ThrowableAssert.ThrowingCallable read) {
