@@ -29,7 +29,7 @@ public class GatewayConfiguration {
 
   /** Registered by Spring Boot in the JSON mapper that reads request bodies. */
   @Bean
-  tools.jackson.databind.JacksonModule textWithoutNul() {
+  tools.jackson.databind.JacksonModule storableText() {
     return StorableText.module();
   }
 

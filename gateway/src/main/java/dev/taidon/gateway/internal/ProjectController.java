@@ -65,7 +65,7 @@ class ProjectController {
           upload = json.readValue(body, Upload.class);
         } catch (JacksonException e) {
           if (e.getCause() instanceof TaidonException refused) {
-            // A value the reader itself refused (text with a NUL character) says what and where.
+            // A value the reader itself refused (text PostgreSQL would not store as sent) says what and where.
             throw refused;
           }
           throw new TaidonException(ErrorCode.MALFORMED_REQUEST,

@@ -18,6 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  * problem document naming the limit.
  */
 final class RateLimitFilter extends OncePerRequestFilter {
+  private static final String SIGN_UP_ANONYMOUS = "/api/v1/auth/anonymous";
+  private static final String SIGN_UP_REGISTER = "/api/v1/auth/register";
+
   private final RateLimiter limiter;
   private final GatewaySettings settings;
   private final JsonMapper json;
@@ -49,9 +52,6 @@ final class RateLimitFilter extends OncePerRequestFilter {
     String path = request.getRequestURI();
     return request.getMethod().equals("POST") && (path.equals(SIGN_UP_ANONYMOUS) || path.equals(SIGN_UP_REGISTER));
   }
-
-  private static final String SIGN_UP_ANONYMOUS = "/api/v1/auth/anonymous";
-  private static final String SIGN_UP_REGISTER = "/api/v1/auth/register";
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
