@@ -371,8 +371,10 @@ abstract class HostileInputScenario {
     return value.startsWith("%") ? value : URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
+  /** The path as given, dot segments included: {@code URI.resolve} would remove them on the client. */
   private URI uri(String path) {
-    return server().baseUrl().resolve(path);
+    String base = server().baseUrl().toString();
+    return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
   }
 
   private static String abbreviate(String text) {
