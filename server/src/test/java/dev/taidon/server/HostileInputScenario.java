@@ -72,14 +72,12 @@ abstract class HostileInputScenario {
   private final Map<String, String> validPathValues = new LinkedHashMap<>();
   private List<Operation> operations;
 
-  /** @param stringProperties the body's top-level properties whose documented type is a string */
+  /**
+   * @param stringProperties the body's top-level properties whose documented type is a string
+   * @param hasBody whether the operation takes a JSON body
+   */
   record Operation(String method, String path, List<String> queryParameters, List<String> bodyProperties,
-      List<String> stringProperties,
-      boolean takesJson, boolean bodyRequired) {
-    boolean hasBody() {
-      return takesJson;
-    }
-
+      List<String> stringProperties, boolean hasBody, boolean bodyRequired) {
     @Override
     public String toString() {
       return method + " " + path;

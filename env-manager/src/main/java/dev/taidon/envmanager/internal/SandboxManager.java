@@ -349,12 +349,13 @@ final class SandboxManager implements EnvManager {
       int freed = 0;
       boolean pooledBusy = poolStarting.get() > 0;
       for (Row candidate : candidates) {
-        if (freed < excess) {
-          if (stopForRoom(candidate.id())) {
-            freed++;
-          } else if (candidate.kind() == OwnerKind.POOL) {
-            pooledBusy = true;
-          }
+        if (freed >= excess) {
+          break;
+        }
+        if (stopForRoom(candidate.id())) {
+          freed++;
+        } else if (candidate.kind() == OwnerKind.POOL) {
+          pooledBusy = true;
         }
       }
       if (freed >= excess) {

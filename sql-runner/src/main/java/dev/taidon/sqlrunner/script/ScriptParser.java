@@ -354,7 +354,7 @@ public final class ScriptParser {
     char quote = peek(1);
     int nameStart = quote == '\'' || quote == '"' ? pos + 2 : pos + 1;
     int nameEnd = nameStart;
-    while (nameEnd < text.length() && (Character.isLetterOrDigit(text.charAt(nameEnd)) || text.charAt(nameEnd) == '_')) {
+    while (nameEnd < text.length() && MetaArguments.isVariableChar(text.charAt(nameEnd))) {
       nameEnd++;
     }
     if (nameEnd == nameStart) {
