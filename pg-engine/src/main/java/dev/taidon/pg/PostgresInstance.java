@@ -232,69 +232,117 @@ public final class PostgresInstance {
   /**
    * Stops the server with a fast shutdown and waits for it to exit; escalates to an immediate
    * shutdown, then to SIGKILL, when it does not exit in time. Does nothing when it is not running.
+   * Returns once no process of the server is left (see {@link #stopDiscardingData()}).
    */
   public synchronized void stop() {
     if (process == null) {
       return;
     }
-    stopProcess(process.toHandle(), FAST_SHUTDOWN);
+    end(process.toHandle(), FAST_SHUTDOWN);
     process = null;
   }
 
   /**
    * Stops the server with an immediate shutdown (no shutdown checkpoint), for a data directory that
-   * is thrown away: writing out its buffers would be wasted. Runs {@code whileExiting} between the
-   * signal and the wait for the exit, since in an immediate shutdown the server's processes write
-   * nothing more and the data directory can go while they exit; runs it alone when the server is
-   * not running. Waits for the exit even when {@code whileExiting} throws, escalating to SIGKILL
-   * like {@link #stop()}.
+   * is thrown away: writing out its buffers would be wasted. Escalates to SIGKILL like
+   * {@link #stop()}. Does nothing when the server is not running.
+   *
+   * <p>Returns only once no process of the server works in the data directory any more, so the
+   * caller may delete it then and not before. PostgreSQL tells shared memory segments apart by the
+   * device and inode numbers of their data directory, and btrfs gives every subvolume's root the
+   * same inode number and hands a deleted subvolume's device number to the next subvolume made: a
+   * server started there while a process of the old one still holds its segment takes that segment
+   * for its own ("pre-existing shared memory block is still in use") and refuses to start.
    */
-  public synchronized void stopDiscardingData(Runnable whileExiting) {
+  public synchronized void stopDiscardingData() {
     if (process == null) {
-      whileExiting.run();
       return;
     }
-    ProcessHandle handle = process.toHandle();
-    boolean signalled = handle.isAlive();
-    if (signalled) {
-      signals.send(handle.pid(), Signal.QUIT);
-    }
-    try {
-      whileExiting.run();
-    } finally {
-      if (signalled && !exited(handle, Signal.QUIT)) {
-        stopProcess(handle, List.of(Signal.KILL));
-      }
-      process = null;
-    }
+    end(process.toHandle(), IMMEDIATE_SHUTDOWN);
+    process = null;
   }
 
   /**
    * Stops a server left running on this data directory by an earlier platform process (one that
-   * crashed or was killed), so that the data directory has one owner again.
+   * crashed or was killed), so that the data directory has one owner again; also kills what a
+   * postmaster that died without shutting down left working there.
    */
   public synchronized void stopOrphan() {
-    Optional<ProcessHandle> orphan = postmasterPid().flatMap(ProcessHandle::of).filter(this::servesThisDirectory);
-    if (orphan.isPresent() && (process == null || orphan.get().pid() != process.pid())) {
+    Optional<Long> recorded = postmasterPid();
+    if (recorded.isEmpty()) {
+      // PostgreSQL removes its lock file in every shutdown it finishes: nothing was left running.
+      return;
+    }
+    Optional<ProcessHandle> orphan = recorded.flatMap(ProcessHandle::of).filter(this::servesThisDirectory);
+    if (orphan.isEmpty()) {
+      killLeftovers();
+    } else if (process == null || orphan.get().pid() != process.pid()) {
       log.warn("Stopping PostgreSQL (pid {}) left running on {} by an earlier run", orphan.get().pid(),
           spec.dataDirectory());
-      stopProcess(orphan.get(), FAST_SHUTDOWN);
+      end(orphan.get(), FAST_SHUTDOWN);
     }
   }
 
   /** Signals that stop a postmaster, gentlest first: fast shutdown, immediate shutdown, kill. */
   private static final List<Signal> FAST_SHUTDOWN = List.of(Signal.INT, Signal.QUIT, Signal.KILL);
+  private static final List<Signal> IMMEDIATE_SHUTDOWN = List.of(Signal.QUIT, Signal.KILL);
 
-  private void stopProcess(ProcessHandle handle, List<Signal> escalation) {
+  /**
+   * Sends the postmaster {@code escalation}'s signals until it exits. A postmaster that shuts down
+   * waits for all its children first; one that is killed, or was dead already, leaves its busy
+   * backends running (they notice their postmaster is gone only when their query ends), so those
+   * are killed too.
+   */
+  private void end(ProcessHandle postmaster, List<Signal> escalation) {
     for (Signal signal : escalation) {
-      if (!handle.isAlive()) {
-        return;
+      if (!postmaster.isAlive()) {
+        break;
       }
-      signals.send(handle.pid(), signal);
-      if (exited(handle, signal)) {
+      signals.send(postmaster.pid(), signal);
+      if (exited(postmaster, signal) && signal != Signal.KILL) {
         return;
       }
     }
+    killLeftovers();
+  }
+
+  /**
+   * Kills every PostgreSQL process still working in the data directory and waits for them to exit.
+   *
+   * @throws TaidonException with {@link ErrorCode#POSTGRES_FAILED} when one outlives SIGKILL (a
+   *     process stuck in the kernel), since deleting the data directory then is not safe
+   */
+  private void killLeftovers() {
+    List<ProcessHandle> left = workingInDataDirectory();
+    if (left.isEmpty()) {
+      return;
+    }
+    log.warn("Killing {} PostgreSQL processes (pids {}) left working in {} by a server that did not shut down",
+        left.size(), left.stream().map(ProcessHandle::pid).toList(), spec.dataDirectory());
+    left.forEach(handle -> signals.send(handle.pid(), Signal.KILL));
+    List<Long> survivors = left.stream().filter(handle -> !exited(handle, Signal.KILL)).map(ProcessHandle::pid).toList();
+    if (!survivors.isEmpty()) {
+      throw new TaidonException(ErrorCode.POSTGRES_FAILED, "PostgreSQL processes " + survivors + " working in "
+          + spec.dataDirectory() + " did not exit after SIGKILL");
+    }
+  }
+
+  /** The PostgreSQL processes whose working directory is the data directory, as every server process's is. */
+  private List<ProcessHandle> workingInDataDirectory() {
+    Path directory;
+    try {
+      directory = spec.dataDirectory().toRealPath();
+    } catch (IOException gone) {
+      return List.of();
+    }
+    return ProcessHandle.allProcesses().filter(handle -> {
+      try {
+        return Files.readSymbolicLink(Path.of("/proc", Long.toString(handle.pid()), "cwd")).equals(directory)
+            && commandLine(handle.pid()).contains("postgres");
+      } catch (IOException | SecurityException | UnsupportedOperationException e) {
+        return false;
+      }
+    }).toList();
   }
 
   /**
@@ -302,11 +350,12 @@ public final class PostgresInstance {
    * which stops escalating), false when it outlived the signal's patience.
    */
   private static boolean exited(ProcessHandle handle, Signal signal) {
+    int patience = signal == Signal.INT ? 30 : 10;
     try {
-      handle.onExit().get(signal == Signal.INT ? 30 : 10, TimeUnit.SECONDS);
+      handle.onExit().get(patience, TimeUnit.SECONDS);
       return true;
     } catch (java.util.concurrent.TimeoutException e) {
-      log.warn("PostgreSQL (pid {}) did not stop after SIG{}, escalating", handle.pid(), signal);
+      log.warn("PostgreSQL (pid {}) had not exited {} s after SIG{}", handle.pid(), patience, signal);
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -327,12 +376,16 @@ public final class PostgresInstance {
   }
 
   private boolean servesThisDirectory(ProcessHandle handle) {
+    String commandLine = commandLine(handle.pid());
+    return commandLine.contains("postgres") && commandLine.contains(spec.dataDirectory().toString());
+  }
+
+  /** A process's command line with spaces between its arguments; empty when it cannot be read. */
+  private static String commandLine(long pid) {
     try {
-      String commandLine = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "cmdline"),
-          StandardCharsets.UTF_8).replace('\0', ' ');
-      return commandLine.contains("postgres") && commandLine.contains(spec.dataDirectory().toString());
+      return Files.readString(Path.of("/proc", Long.toString(pid), "cmdline"), StandardCharsets.UTF_8).replace('\0', ' ');
     } catch (IOException e) {
-      return false;
+      return "";
     }
   }
 

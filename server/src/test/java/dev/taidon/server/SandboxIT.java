@@ -304,6 +304,47 @@ class SandboxIT {
     envManager.deleteSandbox(sandbox.id());
   }
 
+  /**
+   * A backend busy with a query outlives its killed postmaster until the query ends, holding the
+   * server's shared memory: the env-manager's upkeep kills it once it sees the server gone, so the
+   * learner hears at once that the connection was lost and no process works in the sandbox's data
+   * when it is deleted (a btrfs subvolume deleted under one passes its device number to the next).
+   */
+  @Test
+  void aSandboxServerKilledMidQueryTakesItsBusyBackendAlongAndTheNextSandboxStarts() throws Exception {
+    SandboxInfo killed = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
+    Path workspace = base.resolve("data/store/workspaces/" + killed.id());
+    java.util.concurrent.CompletableFuture<String> outcome = new java.util.concurrent.CompletableFuture<>();
+    try (Connection busy = connect(envManager.openSandbox(killed.id()))) {
+      Thread.ofVirtual().start(() -> {
+        try (Statement statement = busy.createStatement()) {
+          statement.execute("DO $$BEGIN LOOP PERFORM 1; END LOOP; END$$");
+          outcome.complete("the endless loop ended");
+        } catch (SQLException e) {
+          outcome.complete("SQLSTATE " + e.getSQLState());
+        }
+      });
+      List<Long> postmasters = PostgresProcesses.servingBelow(workspace);
+      assertThat(postmasters).hasSize(1);
+      Await.until("the spinning query is running", Duration.ofSeconds(10),
+          () -> PostgresProcesses.childrenOf(postmasters.getFirst()).contains("session"),
+          () -> PostgresProcesses.childrenOf(postmasters.getFirst()));
+      ProcessHandle.of(postmasters.getFirst()).orElseThrow().destroyForcibly();
+      awaitPresence(killed.id(), Presence.WARM);
+      Await.until("no process of the killed server works in the sandbox's data", Duration.ofSeconds(30),
+          () -> PostgresProcesses.workingBelow(workspace).isEmpty(), () -> PostgresProcesses.workingBelow(workspace));
+      assertThat(outcome.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("what the spinning query's client hears")
+          .isEqualTo("SQLSTATE 08006");
+    }
+
+    envManager.deleteSandbox(killed.id());
+    SandboxInfo next = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());
+    try (Connection connection = connect(envManager.openSandbox(next.id()))) {
+      assertThat(single(connection, "SELECT 1")).isEqualTo("1");
+    }
+    envManager.deleteSandbox(next.id());
+  }
+
   @Test
   void aSandboxThatOutgrowsItsDiskLimitIsStoppedWithAClearErrorUntilReset() throws Exception {
     SandboxInfo sandbox = envManager.createSandbox(owner(), OwnerKind.REGISTERED, envManager.rootState());

@@ -36,13 +36,15 @@ public final class TestDirectories {
   }
 
   /**
-   * Deletes a directory tree, first unmounting any file system mounted below it (a server's
-   * loop-image state store left mounted by a killed server); files that vanish meanwhile are ignored.
+   * Deletes a directory tree, first killing the PostgreSQL processes still working in it and
+   * unmounting any file system mounted below it (a server's loop-image state store left mounted by
+   * a killed server); files that vanish meanwhile are ignored.
    */
   public static void delete(Path directory) {
     if (directory == null || !Files.exists(directory)) {
       return;
     }
+    PostgresProcesses.killBelow(directory);
     unmountBelow(directory);
     try (Stream<Path> walk = Files.walk(directory)) {
       walk.sorted(Comparator.reverseOrder()).forEach(path -> {
@@ -70,7 +72,11 @@ public final class TestDirectories {
       throw new UncheckedIOException(e);
     }
     for (String mountPoint : mountPoints) {
-      RUNNER.execute(Command.of("umount", mountPoint));
+      var result = RUNNER.execute(Command.of("umount", mountPoint));
+      if (!result.succeeded()) {
+        // Deleting into a mounted file system would remove what its users still work in.
+        throw new IllegalStateException("cannot unmount " + mountPoint + ": " + result.stderr().strip());
+      }
     }
   }
 }

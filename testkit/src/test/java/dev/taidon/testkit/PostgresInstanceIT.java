@@ -79,42 +79,75 @@ class PostgresInstanceIT {
   }
 
   @Test
-  void aServerStoppedForItsDataToBeThrownAwayExitsWhileTheDataGoesAndLeavesItsSocketFree() throws Exception {
+  void aServerStoppedForItsDataToBeThrownAwayLeavesNoProcessAndItsSocketFree() throws Exception {
     PostgresInstance instance = instance(Map.of());
     instance.initdb(List.of("--no-sync"));
     instance.start(Duration.ofSeconds(60));
     Path data = directory.resolve("data");
     try (Connection session = instance.connect("postgres")) {
-      // Moved aside, as the reflink and copy stores do (the exiting postmaster still removes its pid file).
-      instance.stopDiscardingData(() -> {
-        try {
-          Files.move(data, directory.resolve("discarded"));
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
-        }
-      });
+      instance.stopDiscardingData();
+      assertThat(PostgresProcesses.workingBelow(directory)).as("postgres processes once the stop returned").isEmpty();
       assertThat(session.isValid(1)).as("the session of the stopped server").isFalse();
     }
     assertThat(instance.isRunning()).isFalse();
-    assertThat(PostgresProcesses.servingBelow(directory)).as("postgres processes after the stop").isEmpty();
     try (var left = Files.list(directory.resolve("run"))) {
       assertThat(left.toList()).as("socket and lock files left in the socket directory").isEmpty();
     }
 
-    assertThat(data).as("the data directory, moved aside while the server exited").doesNotExist();
-
     // A new cluster in the same place takes the socket at once.
+    Files.move(data, directory.resolve("discarded"));
     instance.initdb(List.of("--no-sync"));
     instance.start(Duration.ofSeconds(60));
     try (Connection connection = instance.connect("postgres"); Statement statement = connection.createStatement()) {
       assertThat(statement.executeQuery("SELECT 1").next()).isTrue();
     }
-    assertThatThrownBy(() -> instance.stopDiscardingData(() -> {
-      throw new IllegalStateException("the data could not be removed");
-    })).hasMessage("the data could not be removed");
-    assertThat(PostgresProcesses.servingBelow(directory)).as("postgres processes after a stop whose removal failed")
-        .isEmpty();
-    assertThat(instance.isRunning()).isFalse();
+    instance.stopDiscardingData();
+  }
+
+  /**
+   * A backend busy with a query does not notice that its postmaster was killed until the query
+   * ends, and keeps the server's shared memory attached meanwhile: PostgreSQL would refuse to start
+   * on the data directory, and a btrfs subvolume deleted under it would pass its device number on.
+   */
+  @Test
+  void theBusyBackendsOfAKilledPostmasterAreKilledBeforeTheServerStartsAgainOrItsDataGoes() throws Exception {
+    PostgresInstance instance = instance(Map.of());
+    instance.initdb(List.of("--no-sync"));
+    instance.start(Duration.ofSeconds(60));
+    for (int round = 0; round < 2; round++) {
+      long postmaster = instance.pid().orElseThrow();
+      Connection busy = instance.connect("postgres");
+      Thread spinning = Thread.ofVirtual().start(() -> {
+        try (Statement statement = busy.createStatement()) {
+          statement.execute("DO $$BEGIN LOOP PERFORM 1; END LOOP; END$$");
+        } catch (java.sql.SQLException expected) {
+          // The backend is killed under it.
+        }
+      });
+      Await.until("the spinning query is running", Duration.ofSeconds(10),
+          () -> PostgresProcesses.childrenOf(postmaster).contains("session"), () -> PostgresProcesses.childrenOf(postmaster));
+      List<Long> backends = ProcessHandle.of(postmaster).orElseThrow().children().map(ProcessHandle::pid).toList();
+      new ProcessCommandRunner().run(dev.taidon.core.command.Command.of("kill", "-9", Long.toString(postmaster)));
+      Await.until("the postmaster is gone", Duration.ofSeconds(10), () -> !instance.isRunning(), instance::isRunning);
+      Thread.sleep(300);
+      assertThat(backends.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)))
+          .as("precondition: the busy backend outlives its postmaster").isNotEmpty();
+
+      if (round == 0) {
+        instance.start(Duration.ofSeconds(60));
+        try (Connection connection = instance.connect("postgres"); Statement statement = connection.createStatement()) {
+          assertThat(statement.executeQuery("SELECT 1").next()).as("the restarted server answers").isTrue();
+        }
+      } else {
+        instance.stopDiscardingData();
+        assertThat(PostgresProcesses.workingBelow(directory)).as("postgres processes once the discarding stop returned")
+            .isEmpty();
+      }
+      assertThat(backends).as("processes of the killed server still alive")
+          .noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+      spinning.join(Duration.ofSeconds(10));
+      busy.close();
+    }
   }
 
   @Test

@@ -268,12 +268,19 @@ final class LocalSandboxRuntime implements SandboxRuntime {
     PostgresInstance instance = instance(id);
     // A server left by an earlier platform process is found through the data directory's pid file.
     instance.stopOrphan();
-    // The workspace goes while the server's processes exit (btrfs deletes a subvolume that processes
-    // still have open, and a rename aside leaves them their directory), so a restore waits for the
-    // longer of the two rather than their sum.
-    instance.stopDiscardingData(() -> snapshots.deleteWorkspace(workspace(id)));
+    // Not a moment earlier than the last of the server's processes exits: see stopDiscardingData.
+    instance.stopDiscardingData();
+    snapshots.deleteWorkspace(workspace(id));
     instances.remove(id);
     try {
+      // A server that was killed leaves its socket and the socket's lock file behind.
+      try (Stream<Path> left = Files.list(socketDirectory(id))) {
+        for (Path file : left.toList()) {
+          Files.deleteIfExists(file);
+        }
+      } catch (java.nio.file.NoSuchFileException neverStarted) {
+        // No server ever ran for this sandbox in this data directory.
+      }
       Files.deleteIfExists(socketDirectory(id));
       Files.deleteIfExists(data.logs().resolve("sandboxes").resolve(id + ".log"));
     } catch (IOException e) {

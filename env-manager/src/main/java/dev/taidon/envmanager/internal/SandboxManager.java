@@ -609,6 +609,9 @@ final class SandboxManager implements EnvManager {
         Presence now = runtime.presence(id);
         if (current.isPresent() && current.get().presence() == Presence.HOT && now != Presence.HOT) {
           log.warn("Sandbox {} was hot but its server is gone; it restarts on next use", id);
+          // What the dead server left running (a backend busy with a learner's query notices its
+          // postmaster's death only when the query ends) goes now, not at the statement timeout.
+          runtime.stop(id);
           markPresence(id, now);
         }
         return null;
