@@ -119,7 +119,7 @@ class FaultsUnderLoadIT {
     assertThat(halfPublishedSnapshots()).as("half-published snapshots in the store").isEmpty();
     server.close();
     server = null;
-    assertThat(PostgresProcesses.servingBelow(base)).as("PostgreSQL processes after the platform stopped").isEmpty();
+    assertThat(PostgresProcesses.workingBelow(base)).as("PostgreSQL processes after the platform stopped").isEmpty();
     ServerProcess verify = ServerProcess.launch(base.resolve("verify.log"),
         List.of("--data-dir=" + base.resolve("data"), "--verify-audit"));
     assertThat(verify.awaitExit(Duration.ofSeconds(120))).as("the audit chain verifies: %s", verify.output()).isZero();

@@ -57,7 +57,7 @@ class LifecycleIT {
     assertThat(first.get("/actuator/health/readiness").statusCode()).as("the first server is unharmed").isEqualTo(200);
 
     assertThat(first.terminate()).as("exit status after SIGTERM").isIn(0, 143);
-    assertThat(PostgresProcesses.servingBelow(data)).as("postgres processes after SIGTERM").isEmpty();
+    assertThat(PostgresProcesses.workingBelow(data)).as("postgres processes after SIGTERM").isEmpty();
     assertThat(first.output()).contains("Control database stopped");
 
     ServerProcess again = start("again");
@@ -84,7 +84,7 @@ class LifecycleIT {
         .hasSize(1).doesNotContainAnyElementsOf(orphans);
     assertThat(startEvents()).contains("platform.started");
     restarted.terminate();
-    assertThat(PostgresProcesses.servingBelow(data)).isEmpty();
+    assertThat(PostgresProcesses.workingBelow(data)).as("postgres processes after SIGTERM").isEmpty();
   }
 
   /** Directories Tomcat makes in {@code tmp} by default for a server on one of {@code ports}. */

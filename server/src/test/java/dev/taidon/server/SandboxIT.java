@@ -64,7 +64,7 @@ class SandboxIT {
     if (server != null) {
       server.close();
     }
-    assertThat(PostgresProcesses.servingBelow(base)).as("postgres processes after the server stopped").isEmpty();
+    assertThat(PostgresProcesses.workingBelow(base)).as("postgres processes after the server stopped").isEmpty();
     TestDirectories.delete(base);
   }
 

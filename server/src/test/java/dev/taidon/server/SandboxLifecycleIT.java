@@ -123,7 +123,7 @@ class SandboxLifecycleIT {
       assertThat(rs.getInt(1)).isEqualTo(42);
     }
     restarted.terminate();
-    assertThat(PostgresProcesses.servingBelow(base)).as("nothing left after a clean stop").isEmpty();
+    assertThat(PostgresProcesses.workingBelow(base)).as("nothing left after a clean stop").isEmpty();
   }
 
   @Test
@@ -161,7 +161,7 @@ class SandboxLifecycleIT {
     assertThat(learner.createdAt()).as("the first learner's sandbox at the lesson after the restart, from the pool")
         .isBefore(asked);
     restarted.terminate();
-    assertThat(PostgresProcesses.servingBelow(base)).as("nothing left after a clean stop").isEmpty();
+    assertThat(PostgresProcesses.workingBelow(base)).as("nothing left after a clean stop").isEmpty();
   }
 
   @Test
@@ -235,7 +235,7 @@ class SandboxLifecycleIT {
     }
     awaitHotPool(envManager, root, 1);
     server.terminate();
-    assertThat(PostgresProcesses.servingBelow(base)).as("nothing left after a clean stop").isEmpty();
+    assertThat(PostgresProcesses.workingBelow(base)).as("nothing left after a clean stop").isEmpty();
   }
 
   private static void awaitHotPool(EnvManager envManager, StateId state, int size) {
