@@ -235,11 +235,7 @@ public final class PostgresInstance {
    * Returns once no process of the server is left (see {@link #stopDiscardingData()}).
    */
   public synchronized void stop() {
-    if (process == null) {
-      return;
-    }
-    end(process.toHandle(), FAST_SHUTDOWN);
-    process = null;
+    stopWith(FAST_SHUTDOWN);
   }
 
   /**
@@ -255,10 +251,14 @@ public final class PostgresInstance {
    * for its own ("pre-existing shared memory block is still in use") and refuses to start.
    */
   public synchronized void stopDiscardingData() {
+    stopWith(IMMEDIATE_SHUTDOWN);
+  }
+
+  private void stopWith(List<Signal> escalation) {
     if (process == null) {
       return;
     }
-    end(process.toHandle(), IMMEDIATE_SHUTDOWN);
+    end(process.toHandle(), escalation);
     process = null;
   }
 

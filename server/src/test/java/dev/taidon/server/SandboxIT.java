@@ -326,9 +326,11 @@ class SandboxIT {
       });
       List<Long> postmasters = PostgresProcesses.servingBelow(workspace);
       assertThat(postmasters).hasSize(1);
-      Await.until("the spinning query is running", Duration.ofSeconds(10),
-          () -> PostgresProcesses.childrenOf(postmasters.getFirst()).contains("session"),
-          () -> PostgresProcesses.childrenOf(postmasters.getFirst()));
+      try (Connection watcher = connect(envManager.openSandbox(killed.id()))) {
+        // Busy, not merely connected: an idle backend exits with its postmaster, a busy one does not.
+        Await.until("the spinning query is running", Duration.ofSeconds(10),
+            () -> spinning(watcher), () -> postmasters);
+      }
       ProcessHandle.of(postmasters.getFirst()).orElseThrow().destroyForcibly();
       awaitPresence(killed.id(), Presence.WARM);
       Await.until("no process of the killed server works in the sandbox's data", Duration.ofSeconds(30),
@@ -343,6 +345,15 @@ class SandboxIT {
       assertThat(single(connection, "SELECT 1")).isEqualTo("1");
     }
     envManager.deleteSandbox(next.id());
+  }
+
+  private static boolean spinning(Connection watcher) {
+    try {
+      return single(watcher, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'DO%'")
+          .equals("1");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -124,8 +124,17 @@ class PostgresInstanceIT {
           // The backend is killed under it.
         }
       });
-      Await.until("the spinning query is running", Duration.ofSeconds(10),
-          () -> PostgresProcesses.childrenOf(postmaster).contains("session"), () -> PostgresProcesses.childrenOf(postmaster));
+      try (Connection watcher = instance.connect("postgres"); Statement statement = watcher.createStatement()) {
+        // Busy, not merely connected: an idle backend exits with its postmaster, a busy one does not.
+        Await.until("the spinning query is running", Duration.ofSeconds(10), () -> {
+          try (ResultSet rows = statement.executeQuery(
+              "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'DO%'")) {
+            return rows.next() && rows.getInt(1) == 1;
+          } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        }, () -> PostgresProcesses.childrenOf(postmaster));
+      }
       List<Long> backends = ProcessHandle.of(postmaster).orElseThrow().children().map(ProcessHandle::pid).toList();
       new ProcessCommandRunner().run(dev.taidon.core.command.Command.of("kill", "-9", Long.toString(postmaster)));
       Await.until("the postmaster is gone", Duration.ofSeconds(10), () -> !instance.isRunning(), instance::isRunning);
