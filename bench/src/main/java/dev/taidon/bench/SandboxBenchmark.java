@@ -220,7 +220,8 @@ final class SandboxBenchmark implements Bench.Benchmark {
       report.add(checkpoint.line(null));
       report.add(publishState.line(null));
       if (hot > 0) {
-        report.add(density(envManager, cached, workspaces, hot, baseline));
+        report.add(density(envManager, cached, workspaces, hot, baseline,
+            base.resolve("baseline-among-hot-" + backend.name())));
       }
     } finally {
       platform.close();
@@ -228,8 +229,8 @@ final class SandboxBenchmark implements Bench.Benchmark {
   }
 
   /** Starts {@code count} sandboxes, leaves them idle, measures their memory together and times starts among them. */
-  private static String density(EnvManager envManager, StateId state, Path workspaces, int count, Samples baseline)
-      throws Exception {
+  private static String density(EnvManager envManager, StateId state, Path workspaces, int count, Samples baseline,
+      Path rawDirectory) throws Exception {
     long began = System.nanoTime();
     List<SandboxInfo> sandboxes = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -245,15 +246,21 @@ final class SandboxBenchmark implements Bench.Benchmark {
     long processes = postmasters.stream().mapToLong(pid -> ProcessMemory.familySize(tree, pid)).sum();
     long perSandboxKib = pssKib / count;
     long machineKib = ProcessMemory.machineKib();
-    // A start among many running servers: what a learner waits for on a full machine.
+    // A start among many running servers: what a learner waits for on a full machine. A bare server's
+    // start among the same servers, alternated with it, tells the machine's share of the slowdown from ours.
     Samples amongHot = new Samples("  cached state -> first answer, " + count + " others hot");
+    Samples rawAmongHot = new Samples("  raw postgres start, " + count + " others hot");
+    RawPostgresBaseline raw = rawBaseline(rawDirectory);
     for (int run = -CACHED_WARM_UP_RUNS; run < RUNS; run++) {
       awaitDeletions(workspaces);
       long asked = System.nanoTime();
       SandboxInfo sandbox = envManager.createSandbox("among-hot-" + run, OwnerKind.REGISTERED, state);
       execute(envManager.openSandbox(sandbox.id()), "SELECT 1");
+      long ready = System.nanoTime();
+      long rawStart = raw.timeOneStart();
       if (run >= 0) {
-        amongHot.add(System.nanoTime() - asked);
+        amongHot.add(ready - asked);
+        rawAmongHot.add(rawStart);
       }
       envManager.deleteSandbox(sandbox.id());
     }
@@ -261,9 +268,11 @@ final class SandboxBenchmark implements Bench.Benchmark {
       envManager.deleteSandbox(sandbox.id());
     }
     return String.format("  %d hot idle sandboxes: started in %d ms, %d processes, PSS %.1f MiB per sandbox; "
-            + "at that rate 80%% of this machine's %.1f GiB holds about %d hot sandboxes%n%s",
+            + "at that rate 80%% of this machine's %.1f GiB holds about %d hot sandboxes%n%s%n%s%n%s",
         count, startedMillis, processes, perSandboxKib / 1024.0, machineKib / 1048576.0,
-        perSandboxKib == 0 ? 0 : (long) (machineKib * 0.8 / perSandboxKib), amongHot.line(baseline));
+        perSandboxKib == 0 ? 0 : (long) (machineKib * 0.8 / perSandboxKib), amongHot.line(baseline),
+        rawAmongHot.line(baseline), String.format("    the cached state among them: ratio %.1fx of the raw start among them",
+            amongHot.median() / rawAmongHot.median()));
   }
 
   /**
@@ -319,7 +328,12 @@ final class SandboxBenchmark implements Bench.Benchmark {
   }
 
   private static Samples postgresBaseline(Path directory) throws Exception {
-    return RawPostgresBaseline.measure(directory, Map.of("shared_buffers", "16MB", "max_connections", "12", "io_method", "sync",
-        "fsync", "off"), List.of("--no-sync"), RUNS);
+    return rawBaseline(directory).starts(RUNS);
+  }
+
+  /** A bare cluster with the settings that matter to a start set as the sandboxes have them. */
+  private static RawPostgresBaseline rawBaseline(Path directory) throws Exception {
+    return RawPostgresBaseline.initialised(directory, Map.of("shared_buffers", "16MB", "max_connections", "12",
+        "io_method", "sync", "fsync", "off"), List.of("--no-sync"));
   }
 }

@@ -29,6 +29,16 @@ class StateStoreLocatorIT {
           btrfs.root().resolve("store.img"), true);
       assertThat(located.store().backend()).isEqualTo(StoreBackend.BTRFS);
       assertThat(located.loopMount()).isEmpty();
+      assertThat(locator.accessTimeWarning(btrfs.root().resolve("store"))).as("mounted noatime").isEmpty();
+    }
+  }
+
+  @Test
+  void aBtrfsStoreThatRecordsAccessTimesIsToldToBeMountedNoatime() {
+    try (LoopFileSystem btrfs = LoopFileSystem.btrfsWithAccessTimes(200)) {
+      assertThat(locator.accessTimeWarning(btrfs.root()))
+          .hasValueSatisfying(warning -> assertThat(warning).contains(btrfs.root() + " is mounted with relatime")
+              .contains("mount -o remount,noatime " + btrfs.root()));
     }
   }
 
@@ -56,6 +66,7 @@ class StateStoreLocatorIT {
       assertThat(StateStoreLocator.fileSystemType(store)).isEqualTo("btrfs");
       assertThat(image.toFile().length()).as("sparse image of the configured size").isEqualTo(300L << 20);
       String device = loopDevice(store);
+      assertThat(mountOptions(store)).as("the platform's own store records no access times").contains("noatime");
       assertThat(Files.readString(Path.of("/sys/block", device, "loop", "dio")).strip())
           .as("the loop device reads and writes its image with direct I/O").isEqualTo("1");
 
@@ -75,6 +86,11 @@ class StateStoreLocatorIT {
     } finally {
       TestDirectories.delete(base);
     }
+  }
+
+  private static java.util.List<String> mountOptions(Path mountPoint) {
+    return java.util.List.of(new ProcessCommandRunner().run(Command.of("findmnt", "--noheadings", "--output", "OPTIONS",
+        "--mountpoint", mountPoint.toString())).stdout().strip().split(","));
   }
 
   /** The loop device's name ({@code loop3}) under a mounted store. */

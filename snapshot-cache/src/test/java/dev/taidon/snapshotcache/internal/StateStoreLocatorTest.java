@@ -13,6 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.util.unit.DataSize;
 
 /** The exact commands that put a loop-image store in place; the file systems themselves are in the IT. */
@@ -61,7 +63,7 @@ class StateStoreLocatorTest {
     assertThat(located.store().backend()).isEqualTo(StoreBackend.BTRFS);
     assertThat(runner.commandLines().subList(1, runner.commandLines().size())).containsExactly(
         "mkfs.btrfs --version",
-        "mount -o loop " + image + " " + store,
+        "mount -o loop,noatime " + image + " " + store,
         "findmnt --noheadings --output SOURCE --mountpoint " + store,
         "losetup --direct-io=on /dev/loop7");
   }
@@ -84,7 +86,44 @@ class StateStoreLocatorTest {
     new StateStoreLocator(runner).open(settings(false), store, image, true);
 
     List<String> lines = runner.commandLines();
-    assertThat(lines.getLast()).isEqualTo("mount -o loop " + image + " " + store);
+    assertThat(lines.getLast()).isEqualTo("mount -o loop,noatime " + image + " " + store);
     assertThat(lines).noneMatch(line -> line.startsWith("losetup") || line.startsWith("findmnt"));
+  }
+
+  @Test
+  void aStoreMountedWithRelativeAccessTimesIsToldToBeMountedNoatime() {
+    RecordingCommandRunner runner = new RecordingCommandRunner()
+        .answer(0, "/srv/taidon rw,relatime,ssd,space_cache=v2,subvolid=5,subvol=/\n", "");
+
+    var warning = new StateStoreLocator(runner).accessTimeWarning(Path.of("/srv/taidon/data/store"));
+
+    assertThat(runner.commandLines()).containsExactly(
+        "findmnt --noheadings --raw --output TARGET,OPTIONS --target /srv/taidon/data/store");
+    assertThat(warning).as("a warning naming the mount, its access-time mode and the remount that fixes it")
+        .hasValueSatisfying(text -> assertThat(text).contains("/srv/taidon is mounted with relatime")
+            .contains("mount -o remount,noatime /srv/taidon"));
+  }
+
+  @ParameterizedTest(name = "[{index}] findmnt exits {0} with ''{1}''")
+  @CsvSource(delimiter = '|', textBlock = """
+      0 | /srv/taidon rw,noatime,ssd,space_cache=v2,subvolid=5,subvol=/  | mounted noatime: nothing to say
+      1 | ''                                                             | findmnt failed
+      0 | ''                                                             | nothing printed
+      0 | garbled                                                        | no options column
+      0 | /a rw,relatime\\n/b rw,relatime                                | two mounts where one was asked for
+      """)
+  void noWarningUnlessTheMountIsKnownToRecordAccessTimes(int status, String stdout, String why) {
+    RecordingCommandRunner runner = new RecordingCommandRunner().answer(status, stdout.replace("\\n", "\n"),
+        status == 0 ? "" : "findmnt: can't read /proc/self/mountinfo");
+
+    assertThat(new StateStoreLocator(runner).accessTimeWarning(Path.of("/srv/taidon"))).as(why).isEmpty();
+  }
+
+  @Test
+  void aMountPointWithSpacesIsNamedAsItIsWrittenAndStrictAccessTimesAreNamedToo() {
+    RecordingCommandRunner runner = new RecordingCommandRunner().answer(0, "/srv/taidon\\x20data rw,ssd\n", "");
+
+    assertThat(new StateStoreLocator(runner).accessTimeWarning(Path.of("/srv/taidon data")))
+        .hasValueSatisfying(text -> assertThat(text).contains("/srv/taidon data is mounted with strictatime"));
   }
 }
