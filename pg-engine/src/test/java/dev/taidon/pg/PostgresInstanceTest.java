@@ -11,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PostgresInstanceTest {
   private final PostgresBinaries binaries = new PostgresBinaries(Path.of("/opt/pg"), "18.3");
@@ -73,5 +75,34 @@ class PostgresInstanceTest {
     assertThat(UnixSocketJdbc.url(Path.of("/data/run/a b"), "taidon")).isEqualTo(
         "jdbc:postgresql://localhost:5432/taidon?socketFactory=org.newsclub.net.unix.AFUNIXSocketFactory%24FactoryArg"
             + "&socketFactoryArg=%2Fdata%2Frun%2Fa+b%2F.s.PGSQL.5432&sslmode=disable&assumeMinServerVersion=16");
+  }
+
+  /** A lock file as PostgreSQL 18 writes it, with the given process id and status line. */
+  private static List<String> lockFile(String pid, String status) {
+    return List.of(pid, "/data/pgdata", "1764470000", "5432", "/data/run/x", "", "   258   1048576", status);
+  }
+
+  @Test
+  void theServerJustLaunchedAcceptsConnectionsOnceItsLockFileSaysReady() {
+    assertThat(PostgresInstance.acceptsConnections(lockFile("4242", "ready   "), 4242)).isTrue();
+  }
+
+  @ParameterizedTest(name = "[{index}] {2}")
+  @CsvSource(delimiter = '|', textBlock = """
+      4242    | starting | still recovering or starting
+      4242    | stopping | shutting down
+      4242    | standby  | a hot standby, not a sandbox
+      1717    | ready    | left by an earlier server of this directory (killed, or in a snapshot)
+      garbage | ready    | no process id on the first line
+      """)
+  void noOtherLockFileCounts(String pid, String status, String why) {
+    assertThat(PostgresInstance.acceptsConnections(lockFile(pid, status), 4242)).as(why).isFalse();
+  }
+
+  @Test
+  void aLockFileNotWrittenToTheEndDoesNotCount() {
+    assertThat(PostgresInstance.acceptsConnections(lockFile("4242", "ready").subList(0, 7), 4242))
+        .as("seven lines: the status line is not there yet").isFalse();
+    assertThat(PostgresInstance.acceptsConnections(List.of(), 4242)).as("no lock file yet").isFalse();
   }
 }
