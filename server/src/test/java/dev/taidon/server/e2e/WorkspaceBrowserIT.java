@@ -167,12 +167,14 @@ class WorkspaceBrowserIT {
     page.openStartPage();
     page.openDataset("chinook");
     page.replaceCell(0, "SELECT t.name, a.title FROM track t JOIN album a ON a.album_id = t.album_id;");
-    page.cell(0).findElement(By.cssSelector("[data-testid=explain]")).click();
+    page.explainCell(0);
 
-    WebElement plan = page.browser().await("the plan of the Explain button",
-        driver -> page.cell(0).findElements(By.cssSelector("[data-testid=plan]")).stream().findFirst().orElse(null));
-    assertThat(plan.getText()).contains("Plan with actual times", "Hash Join", "on track t");
-    assertThat(plan.findElements(By.cssSelector(".plan-node.expensive"))).as("the costliest nodes are highlighted").isNotEmpty();
+    // Read afresh: the output is drawn again while the run ends, which makes an element found before stale.
+    String plan = page.browser().await("the plan of the Explain button", driver -> page.cell(0)
+        .findElements(By.cssSelector("[data-testid=plan]")).stream().findFirst().map(WebElement::getText).orElse(null));
+    assertThat(plan).contains("Plan with actual times", "Hash Join", "on track t");
+    assertThat(page.cell(0).findElements(By.cssSelector("[data-testid=plan] .plan-node.expensive")))
+        .as("the costliest nodes are highlighted").isNotEmpty();
 
     page.addCell("EXPLAIN (ANALYZE, FORMAT JSON) SELECT count(*) FROM invoice_line;");
     page.runCell(1);

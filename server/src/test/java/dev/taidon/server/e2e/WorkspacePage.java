@@ -96,6 +96,12 @@ final class WorkspacePage {
     awaitRunEnd();
   }
 
+  /** Presses a cell's Explain button and waits until the run it starts has ended. */
+  void explainCell(int index) {
+    cell(index).findElement(By.cssSelector("[data-testid=explain]")).click();
+    awaitRunEnd();
+  }
+
   void runAll() {
     browser.find("[data-testid=run-all]").click();
     awaitRunEnd();
