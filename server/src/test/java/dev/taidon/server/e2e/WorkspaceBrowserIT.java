@@ -216,11 +216,11 @@ class WorkspaceBrowserIT {
     assertThat(detail.getText()).as("the schema after cell 1").contains("n").doesNotContain("m integer");
 
     page.typeInto(page.browser().find("[data-testid=timeline-detail] .cm-content"), "SELECT count(*) FROM t;");
-    page.browser().find("[data-testid=run-query]").click();
+    page.runTimelineQuery();
     assertThat(page.detailGridRows()).as("the state after cell 1 has no rows yet").containsExactly(List.of("0"));
 
     page.typeInto(page.browser().find("[data-testid=timeline-detail] .cm-content"), "INSERT INTO t VALUES (9);");
-    page.browser().find("[data-testid=run-query]").click();
+    page.runTimelineQuery();
     WebElement refused = page.browser().find("[data-testid=timeline-detail] [data-testid=sql-error]");
     assertThat(refused.getAttribute("data-sqlstate")).as("an earlier state is read-only").isEqualTo("25006");
 

@@ -102,6 +102,12 @@ final class WorkspacePage {
     awaitRunEnd();
   }
 
+  /** Runs the read-only query of the timeline's detail and waits until it has ended. */
+  void runTimelineQuery() {
+    browser.find("[data-testid=run-query]").click();
+    awaitRunEnd();
+  }
+
   void runAll() {
     browser.find("[data-testid=run-all]").click();
     awaitRunEnd();
