@@ -14,7 +14,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,7 +177,8 @@ public final class PostgresInstance {
       if (!process.isAlive()) {
         throw failure("exited with status " + process.exitValue() + " while starting", null);
       }
-      if (Files.exists(UnixSocketJdbc.socketFile(spec.socketDirectory())) && acceptsConnections(lockFile(), process.pid())) {
+      if (Files.exists(UnixSocketJdbc.socketFile(spec.socketDirectory()))
+          && acceptsConnections(lockFile(), process.pid())) {
         log.debug("PostgreSQL on {} accepts connections after {} ms", spec.dataDirectory(),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         return;
@@ -193,7 +193,7 @@ public final class PostgresInstance {
   private List<String> lockFile() {
     try {
       return Files.readAllLines(spec.dataDirectory().resolve("postmaster.pid"), StandardCharsets.US_ASCII);
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException notThereOrNotReadable) {
       return List.of();
     }
   }
