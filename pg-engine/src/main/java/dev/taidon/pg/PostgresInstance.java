@@ -389,11 +389,10 @@ public final class PostgresInstance {
   }
 
   private Optional<Long> postmasterPid() {
-    Path pidFile = spec.dataDirectory().resolve("postmaster.pid");
+    List<String> lines = lockFile();
     try {
-      List<String> lines = Files.readAllLines(pidFile, StandardCharsets.US_ASCII);
       return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.getFirst().strip()));
-    } catch (IOException | NumberFormatException e) {
+    } catch (NumberFormatException notAPid) {
       return Optional.empty();
     }
   }

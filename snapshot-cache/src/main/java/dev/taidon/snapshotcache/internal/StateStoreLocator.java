@@ -183,10 +183,10 @@ final class StateStoreLocator {
    * A warning when the store's btrfs file system records access times. A restored sandbox's server
    * reads files whose access time is older than their modification time, so with {@code relatime}
    * (the kernel's default) each first read rewrites an inode: metadata in the sandbox's
-   * copy-on-write tree that the next snapshot's commit writes out. With hundreds of sandboxes sharing a state's
-   * blocks that commit is what a restore waits for (docs/benchmarks.md, 2026-11-30: 38 against
-   * 22 ms of pending commit per start among 300 hot sandboxes). Empty when the file system is
-   * mounted {@code noatime}, or when its mount cannot be read.
+   * copy-on-write tree that the next snapshot's commit writes out. With hundreds of sandboxes
+   * sharing a state's blocks that commit is what a restore waits for (docs/benchmarks.md,
+   * 2026-11-30: 38 against 22 ms of pending commit per start among 300 hot sandboxes). Empty when
+   * the file system is mounted {@code noatime}, or when its mount cannot be read.
    */
   Optional<String> accessTimeWarning(Path storeDirectory) {
     CommandResult mount = runner.execute(Command.of("findmnt", "--noheadings", "--raw", "--output", "TARGET,OPTIONS",
